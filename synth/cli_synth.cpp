@@ -1,0 +1,6 @@
+// Placeholder registration; the synth/ owner replaces this with the real subcommands.
+#include <CLI/CLI.hpp>
+
+#include "qta/cli.h"
+
+void qta::register_synth_cli(CLI::App& /*app*/, int& /*exit_code*/) {}
