@@ -1,0 +1,61 @@
+// A LoRA linear layer, Y = X W + s (X A) B^T with s = alpha / r, W frozen, A and B trained.
+// FP32 reference and fully quantized (every GEMM input int, every GEMM output requantized).
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "qta/golden/step.h"
+
+namespace qta::golden {
+
+struct LoraShape {
+  int64_t tokens = 64;  // N, rows of X
+  int64_t d_in = 32;
+  int64_t d_out = 48;
+  int64_t rank = 4;
+  double alpha = 4;     // LoRA scaling numerator; s = alpha / rank
+  double s() const { return alpha / double(rank); }
+  // Throws qta::UsageError naming the bad field, its value and the valid range.
+  void validate() const;
+};
+
+struct LoraParams {
+  MatF w;  // d_in x d_out, frozen
+  MatF a;  // d_in x r
+  MatF b;  // d_out x r
+};
+// W ~ N(0, 1/d_in), A ~ N(0, 1/d_in), B ~ N(0, 1/r) (B non-zero so that every GEMM is exercised).
+LoraParams random_lora_params(const LoraShape& shape, Rng& rng);
+
+struct LoraForward {
+  MatF h;  // X A, N x r
+  MatF y;  // N x d_out
+};
+struct LoraGrads {
+  MatF g;   // dY B, N x r
+  MatF dx;  // N x d_in
+  MatF da;  // d_in x r
+  MatF db;  // d_out x r
+};
+
+LoraForward lora_forward_fp32(const LoraParams& p, const MatF& x, double s);
+// dX = dY W^T + s G A^T, dA = s X^T G, dB = s dY^T H, with G = dY B.
+LoraGrads lora_backward_fp32(const LoraParams& p, const MatF& x, const LoraForward& fwd, const MatF& dy, double s);
+
+// One fully quantized forward + backward step. `tensors` holds every input, intermediate and
+// output as a quantized tensor (names: x w a b dy y0 h y1 y g dx0 dx1 dx da db); the two adds
+// (fwd_add, bwd_dx_add) are host-side: dequantize, add in FP32, quantize (docs/quantization.md).
+struct LoraQuantStep {
+  std::vector<GemmStep> steps;  // in execution order: the hardware scheduler's work list
+  std::map<std::string, QTensor> tensors;
+  MatF y, dx, da, db;           // dequantized results (the INT tensors the next layer consumes)
+  MatF y_host;                  // Y0 + s Y1 summed on the host in FP32 before Y is quantized: what the
+                                // host's loss sees (the loss is host-side FP32, like softmax)
+};
+LoraQuantStep lora_step_quantized(const LoraParams& p, const MatF& x, const MatF& dy, double s, const QuantConfig& cfg);
+// Forward only (used by evaluation and by the attention block).
+LoraQuantStep lora_forward_quantized(const LoraParams& p, const QTensor& x, double s, const QuantConfig& cfg,
+                                     const std::string& prefix = "");
+
+}  // namespace qta::golden

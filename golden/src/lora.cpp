@@ -1,0 +1,105 @@
+#include "qta/golden/lora.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "qta/cli.h"
+
+namespace qta::golden {
+
+namespace {
+void require_range(const char* field, int64_t value, int64_t lo, int64_t hi) {
+  if (value < lo || value > hi)
+    throw UsageError(fmt::format("{} = {} is out of range; valid: {}..{}", field, value, lo, hi));
+}
+}  // namespace
+
+void LoraShape::validate() const {
+  constexpr int64_t kMaxDim = 1 << 16;
+  require_range("tokens", tokens, 1, kMaxDim);
+  require_range("d_in", d_in, 1, kMaxDim);
+  require_range("d_out", d_out, 1, kMaxDim);
+  require_range("rank", rank, 1, std::min(d_in, d_out));
+  if (!(alpha > 0) || !std::isfinite(alpha))
+    throw UsageError(fmt::format("alpha = {} is not valid; valid: a positive finite number", alpha));
+}
+
+LoraParams random_lora_params(const LoraShape& shape, Rng& rng) {
+  LoraParams p;
+  p.w = random_normal(shape.d_in, shape.d_out, 1.0 / std::sqrt(double(shape.d_in)), rng);
+  p.a = random_normal(shape.d_in, shape.rank, 1.0 / std::sqrt(double(shape.d_in)), rng);
+  p.b = random_normal(shape.d_out, shape.rank, 1.0 / std::sqrt(double(shape.rank)), rng);
+  return p;
+}
+
+LoraForward lora_forward_fp32(const LoraParams& p, const MatF& x, double s) {
+  LoraForward f;
+  f.h = matmul(x, Op::N, p.a, Op::N);                   // H = X A
+  const MatF y0 = matmul(x, Op::N, p.w, Op::N);         // X W
+  const MatF y1 = matmul(f.h, Op::N, p.b, Op::T);       // H B^T
+  f.y = add(y0, scaled(y1, float(s)));                  // Y = X W + s H B^T
+  return f;
+}
+
+LoraGrads lora_backward_fp32(const LoraParams& p, const MatF& x, const LoraForward& fwd, const MatF& dy, double s) {
+  LoraGrads g;
+  g.g = matmul(dy, Op::N, p.b, Op::N);                                     // G = dY B
+  g.dx = add(matmul(dy, Op::N, p.w, Op::T), scaled(matmul(g.g, Op::N, p.a, Op::T), float(s)));  // dY W^T + s G A^T
+  g.da = scaled(matmul(x, Op::T, g.g, Op::N), float(s));                   // s X^T G
+  g.db = scaled(matmul(dy, Op::T, fwd.h, Op::N), float(s));                // s dY^T H
+  return g;
+}
+
+namespace {
+// Host-side elementwise add of two differently scaled quantized tensors: dequantize, add in FP32,
+// quantize the sum with its own per-tensor scale.
+QTensor host_add(const QTensor& a, const QTensor& b, int q) { return quantize(add(dequantize(a), dequantize(b)), q); }
+
+const GemmStep& push(LoraQuantStep& r, GemmStep st) {
+  r.tensors[st.out_name] = st.output();
+  r.steps.push_back(std::move(st));
+  return r.steps.back();
+}
+}  // namespace
+
+LoraQuantStep lora_forward_quantized(const LoraParams& p, const QTensor& x, double s, const QuantConfig& cfg,
+                                     const std::string& prefix) {
+  cfg.validate();
+  LoraQuantStep r;
+  const std::string& P = prefix;
+  r.tensors[P + "x"] = x;
+  r.tensors[P + "w"] = quantize(p.w, cfg.q);
+  r.tensors[P + "a"] = quantize(p.a, cfg.q);
+  r.tensors[P + "b"] = quantize(p.b, cfg.q);
+  const Rounding fr = cfg.fwd_rounding;
+  push(r, run_gemm_step(P + "fwd_xw", P + "x", x, Op::N, P + "w", r.tensors[P + "w"], Op::N, P + "y0", 1.0, fr, cfg));
+  push(r, run_gemm_step(P + "fwd_xa", P + "x", x, Op::N, P + "a", r.tensors[P + "a"], Op::N, P + "h", 1.0, fr, cfg));
+  push(r, run_gemm_step(P + "fwd_hbt", P + "h", r.tensors[P + "h"], Op::N, P + "b", r.tensors[P + "b"], Op::T, P + "y1", s,
+                        fr, cfg));
+  r.y_host = add(dequantize(r.tensors[P + "y0"]), dequantize(r.tensors[P + "y1"]));  // fwd_add (host)
+  r.tensors[P + "y"] = quantize(r.y_host, cfg.q);
+  r.y = dequantize(r.tensors[P + "y"]);
+  return r;
+}
+
+LoraQuantStep lora_step_quantized(const LoraParams& p, const MatF& x, const MatF& dy, double s, const QuantConfig& cfg) {
+  LoraQuantStep r = lora_forward_quantized(p, quantize(x, cfg.q), s, cfg);
+  const QTensor& xq = r.tensors["x"];
+  r.tensors["dy"] = quantize(dy, cfg.q);
+  const QTensor dyq = r.tensors["dy"];
+  const QTensor wq = r.tensors["w"], aq = r.tensors["a"], bq = r.tensors["b"], hq = r.tensors["h"];
+  const Rounding br = cfg.bwd_rounding;
+  push(r, run_gemm_step("bwd_dyb", "dy", dyq, Op::N, "b", bq, Op::N, "g", 1.0, br, cfg));
+  const QTensor gq = r.tensors["g"];
+  push(r, run_gemm_step("bwd_dywt", "dy", dyq, Op::N, "w", wq, Op::T, "dx0", 1.0, br, cfg));
+  push(r, run_gemm_step("bwd_gat", "g", gq, Op::N, "a", aq, Op::T, "dx1", s, br, cfg));
+  r.tensors["dx"] = host_add(r.tensors["dx0"], r.tensors["dx1"], cfg.q);  // bwd_dx_add (host)
+  push(r, run_gemm_step("bwd_xtg", "x", xq, Op::T, "g", gq, Op::N, "da", s, br, cfg));
+  push(r, run_gemm_step("bwd_dytht", "dy", dyq, Op::T, "h", hq, Op::N, "db", s, br, cfg));
+  r.dx = dequantize(r.tensors["dx"]);
+  r.da = dequantize(r.tensors["da"]);
+  r.db = dequantize(r.tensors["db"]);
+  return r;
+}
+
+}  // namespace qta::golden

@@ -1,0 +1,104 @@
+#include "qta/golden/npy.h"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <random>
+#include <system_error>
+
+#include "qta/cli.h"
+
+namespace qta::golden {
+
+namespace fs = std::filesystem;
+
+std::string npy_header(const std::string& descr, int64_t rows, int64_t cols) {
+  std::string dict = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}, {}), }}", descr, rows, cols);
+  // magic(6) + version(2) + header length(2) + dict + padding + '\n' is a multiple of 64.
+  const size_t unpadded = 10 + dict.size() + 1;
+  dict.append((64 - unpadded % 64) % 64, ' ');
+  dict.push_back('\n');
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out.push_back(char(dict.size() & 0xff));
+  out.push_back(char((dict.size() >> 8) & 0xff));
+  return out + dict;
+}
+
+namespace {
+template <class T>
+void write_raw(const fs::path& file, const std::string& descr, int64_t rows, int64_t cols, const std::vector<T>& v) {
+  std::ofstream os(file, std::ios::binary);
+  if (!os) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+  os << npy_header(descr, rows, cols);
+  os.write(reinterpret_cast<const char*>(v.data()), std::streamsize(v.size() * sizeof(T)));  // x86-64: little-endian
+  if (!os) throw std::runtime_error(fmt::format("write failed: {}", file.string()));
+}
+}  // namespace
+
+void write_npy(const fs::path& file, const MatF& x) { write_raw(file, "<f4", x.rows, x.cols, x.data); }
+
+void write_npy(const fs::path& file, const MatI& x, int bits) {
+  if (bits <= 8) {
+    std::vector<int8_t> v(x.data.begin(), x.data.end());
+    write_raw(file, "|i1", x.rows, x.cols, v);
+  } else if (bits <= 16) {
+    std::vector<int16_t> v(x.data.begin(), x.data.end());
+    write_raw(file, "<i2", x.rows, x.cols, v);
+  } else {
+    write_raw(file, "<i4", x.rows, x.cols, x.data);
+  }
+}
+
+TensorDump::TensorDump(fs::path dir) : dir_(std::move(dir)) {
+  const fs::path parent = fs::absolute(dir_).parent_path();
+  if (!fs::is_directory(parent))
+    throw UsageError(fmt::format("dump directory {}: parent directory {} does not exist; create it first", dir_.string(),
+                                 parent.string()));
+  if (fs::exists(dir_) && !(fs::is_directory(dir_) && fs::is_empty(dir_)))
+    throw UsageError(fmt::format("dump directory {} already exists and is not empty; valid: a new or empty directory",
+                                 dir_.string()));
+  std::random_device rd;
+  tmp_ = parent / fmt::format(".{}.tmp-{:08x}", fs::absolute(dir_).filename().string(), rd());
+  fs::create_directory(tmp_);
+}
+
+TensorDump::~TensorDump() {
+  if (!committed_) {
+    std::error_code ec;
+    fs::remove_all(tmp_, ec);
+  }
+}
+
+void TensorDump::add(const std::string& name, const MatF& x, const std::string& kind) {
+  const std::string file = name + ".npy";
+  write_npy(tmp_ / file, x);
+  files_.push_back({{"name", name}, {"file", file}, {"shape", {x.rows, x.cols}}, {"dtype", "float32"}, {"kind", kind}});
+}
+
+void TensorDump::add(const std::string& name, const QTensor& x, const std::string& kind) {
+  const std::string file = name + ".npy";
+  write_npy(tmp_ / file, x.values, x.q);
+  files_.push_back({{"name", name},
+                    {"file", file},
+                    {"shape", {x.values.rows, x.values.cols}},
+                    {"dtype", x.q <= 8 ? "int8" : "int16"},
+                    {"bits", x.q},
+                    {"scale", x.scale},
+                    {"kind", kind}});
+}
+
+void TensorDump::add_int32(const std::string& name, const MatI& x, const std::string& kind) {
+  const std::string file = name + ".npy";
+  write_npy(tmp_ / file, x, 32);
+  files_.push_back({{"name", name}, {"file", file}, {"shape", {x.rows, x.cols}}, {"dtype", "int32"}, {"kind", kind}});
+}
+
+void TensorDump::commit() {
+  nlohmann::json manifest = meta_;
+  manifest["tensors"] = files_;
+  std::ofstream(tmp_ / "manifest.json") << manifest.dump(2) << "\n";
+  if (fs::exists(dir_)) fs::remove(dir_);  // an empty directory, checked in the constructor
+  fs::rename(tmp_, dir_);
+  committed_ = true;
+}
+
+}  // namespace qta::golden

@@ -1,0 +1,74 @@
+#include "qta/golden/requant.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+
+#include "qta/cli.h"
+#include "qta/golden/lfsr.h"
+#include "qta/golden/quant.h"
+
+namespace qta::golden {
+
+const char* rounding_name(Rounding r) { return r == Rounding::RNE ? "rne" : "sr"; }
+
+FixedPoint fixed_point_from(double multiplier) {
+  if (!(multiplier > 0) || !std::isfinite(multiplier))
+    throw UsageError(fmt::format("requantization multiplier {} must be positive and finite", multiplier));
+  int e = 0;
+  const double f = std::frexp(multiplier, &e);  // multiplier = f * 2^e, f in [0.5, 1)
+  int64_t m0 = std::llround(f * 2147483648.0);  // f * 2^31, in [2^30, 2^31]
+  if (m0 == (int64_t{1} << 31)) {               // f rounded up to 1.0
+    m0 = int64_t{1} << 30;
+    e += 1;
+  }
+  const int n = 31 - e;
+  if (n < 0 || n > 63)
+    throw UsageError(fmt::format("requantization multiplier {} needs shift n = {}; valid: 0..63", multiplier, n));
+  return FixedPoint{int32_t(m0), n};
+}
+
+FixedPoint requant_multiplier(int64_t amax, int q) {
+  if (amax < 0) throw UsageError(fmt::format("amax = {} must not be negative", amax));
+  if (amax == 0) return FixedPoint{};
+  return fixed_point_from(double(qmax_for(q)) / double(amax));
+}
+
+int64_t round_shift(int64_t p, int n, Rounding mode, uint32_t lfsr_state) {
+  if (n == 0) return p;
+  if (mode == Rounding::SR) {
+    // u: n uniformly random bits, the top n bits of the 32-bit LFSR state (zero-extended below
+    // bit n-32 when n > 32). floor((p + u) / 2^n) rounds up with probability frac(p / 2^n).
+    const int64_t u = n <= 32 ? int64_t(lfsr_state >> (32 - n)) : int64_t(uint64_t(lfsr_state) << (n - 32));
+    return (p + u) >> n;  // arithmetic shift: floor
+  }
+  const int64_t y = p >> n;  // floor
+  const int64_t r = p - (y << n);
+  const int64_t half = int64_t{1} << (n - 1);
+  return y + ((r > half || (r == half && (y & 1))) ? 1 : 0);
+}
+
+int32_t requantize_one(int32_t acc, FixedPoint m, Rounding mode, uint32_t lfsr_state, int q) {
+  const int64_t qmax = qmax_for(q);
+  const int64_t p = int64_t(acc) * int64_t(m.m0);
+  const int64_t y = round_shift(p, m.n, mode, lfsr_state);
+  return int32_t(std::clamp(y, -qmax, qmax));
+}
+
+Requantized requantize(const MatI& acc, int q, Rounding mode, uint32_t sr_seed) {
+  if (mode == Rounding::SR && sr_seed == 0)
+    throw UsageError("stochastic rounding seed sr_seed = 0 is a fixed point of the LFSR; valid: any non-zero 32-bit value");
+  Requantized out;
+  for (int32_t v : acc.data) out.amax = std::max<int64_t>(out.amax, std::llabs(int64_t(v)));
+  out.m = requant_multiplier(out.amax, q);
+  out.values = MatI(acc.rows, acc.cols);
+  uint32_t state = sr_seed;
+  for (size_t e = 0; e < acc.data.size(); ++e) {  // row-major order of the logical output
+    state = lfsr_step(state);                      // element e uses step^(e+1)(sr_seed)
+    out.values.data[e] = out.amax == 0 ? 0 : requantize_one(acc.data[e], out.m, mode, state, q);
+  }
+  return out;
+}
+
+}  // namespace qta::golden

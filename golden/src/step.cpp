@@ -1,0 +1,51 @@
+#include "qta/golden/step.h"
+
+#include <fmt/format.h>
+
+#include "qta/cli.h"
+#include "qta/golden/gemm.h"
+
+namespace qta::golden {
+
+void QuantConfig::validate() const {
+  qmax_for(q);  // throws for q outside 2..16
+  if (acc_width < 2 || acc_width > 32)
+    throw UsageError(fmt::format("accumulator width {} is not supported; valid: 2..32 bits", acc_width));
+}
+
+uint32_t derive_sr_seed(uint64_t seed, const std::string& step_name) {
+  uint64_t h = 0xcbf29ce484222325ull ^ (seed * 0x9E3779B97F4A7C15ull);
+  for (unsigned char c : step_name) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  const uint32_t folded = uint32_t(h ^ (h >> 32));
+  return folded == 0 ? 1u : folded;
+}
+
+GemmStep run_gemm_step(const std::string& name, const std::string& a_name, const QTensor& a, Op op_a,
+                       const std::string& b_name, const QTensor& b, Op op_b, const std::string& out_name,
+                       double extra, Rounding rounding, const QuantConfig& cfg) {
+  GemmStep st;
+  st.name = name;
+  st.a_name = a_name;
+  st.b_name = b_name;
+  st.out_name = out_name;
+  st.op_a = op_a;
+  st.op_b = op_b;
+  st.m = op_rows(a.values, op_a);
+  st.k = op_cols(a.values, op_a);
+  st.n = op_cols(b.values, op_b);
+  st.a = a;
+  st.b = b;
+  st.extra = extra;
+  st.rounding = rounding;
+  st.sr_seed = derive_sr_seed(cfg.seed, name);
+  st.acc = gemm_int(a.values, op_a, b.values, op_b, cfg.q, cfg.acc_width);
+  st.out = requantize(st.acc, cfg.q, rounding, st.sr_seed);
+  // The output's real scale: the largest |acc| (real value amax * S_a * S_b * extra) maps to qmax.
+  st.out_scale = st.out.amax == 0 ? 1.0 : double(st.out.amax) * a.scale * b.scale * extra / double(qmax_for(cfg.q));
+  return st;
+}
+
+}  // namespace qta::golden

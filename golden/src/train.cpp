@@ -1,0 +1,125 @@
+#include "qta/golden/train.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "qta/cli.h"
+
+namespace qta::golden {
+
+void OptimizerConfig::validate() const {
+  if (kind != "adam" && kind != "sgd")
+    throw UsageError(fmt::format("optimizer = '{}' is not known; valid: adam, sgd", kind));
+  if (!(lr > 0) || !std::isfinite(lr)) throw UsageError(fmt::format("lr = {} is not valid; valid: a positive number", lr));
+  if (!(momentum >= 0 && momentum < 1)) throw UsageError(fmt::format("momentum = {} is out of range; valid: [0, 1)", momentum));
+}
+
+void Optimizer::update(MatF& param, const MatF& grad, int slot) {
+  MatF& m = m_[slot];
+  MatF& v = v_[slot];
+  if (m.size() != param.size()) {
+    m = MatF(param.rows, param.cols);
+    v = MatF(param.rows, param.cols);
+  }
+  for (size_t i = 0; i < param.data.size(); ++i) {
+    const double g = grad.data[i];
+    if (cfg_.kind == "sgd") {
+      m.data[i] = float(cfg_.momentum * m.data[i] + g);
+      param.data[i] = float(param.data[i] - cfg_.lr * m.data[i]);
+    } else {  // Adam with bias correction
+      m.data[i] = float(cfg_.beta1 * m.data[i] + (1 - cfg_.beta1) * g);
+      v.data[i] = float(cfg_.beta2 * v.data[i] + (1 - cfg_.beta2) * g * g);
+      const double mhat = m.data[i] / (1 - std::pow(cfg_.beta1, double(t_)));
+      const double vhat = v.data[i] / (1 - std::pow(cfg_.beta2, double(t_)));
+      param.data[i] = float(param.data[i] - cfg_.lr * mhat / (std::sqrt(vhat) + cfg_.eps));
+    }
+  }
+}
+
+void TrainConfig::validate() const {
+  shape.validate();
+  opt.validate();
+  quant.validate();
+  if (steps < 1 || steps > 1000000) throw UsageError(fmt::format("steps = {} is out of range; valid: 1..1000000", steps));
+  if (!(noise >= 0) || !std::isfinite(noise)) throw UsageError(fmt::format("noise = {} is not valid; valid: >= 0", noise));
+  if (eval_tokens < 1) throw UsageError(fmt::format("eval_tokens = {} is out of range; valid: >= 1", eval_tokens));
+}
+
+double mse_loss(const MatF& y, const MatF& target) {
+  double sum = 0;
+  for (size_t i = 0; i < y.data.size(); ++i) {
+    const double d = double(y.data[i]) - double(target.data[i]);
+    sum += d * d;
+  }
+  return 0.5 * sum / double(y.size());
+}
+
+MatF mse_grad(const MatF& y, const MatF& target) {
+  MatF g(y.rows, y.cols);
+  const double inv = 1.0 / double(y.size());
+  for (size_t i = 0; i < y.data.size(); ++i) g.data[i] = float((double(y.data[i]) - double(target.data[i])) * inv);
+  return g;
+}
+
+namespace {
+// The synthetic task: Y* = X W + s X A* B*^T + noise, with W shared by teacher and student.
+struct Teacher {
+  LoraParams params;
+  double noise;
+  MatF targets(const MatF& x, double s, Rng& rng) const {
+    MatF t = lora_forward_fp32(params, x, s).y;
+    for (auto& v : t.data) v += float(noise * rng.normal());
+    return t;
+  }
+};
+}  // namespace
+
+TrainResult train_lora(const TrainConfig& cfg) {
+  cfg.validate();
+  const LoraShape& sh = cfg.shape;
+  const double s = sh.s();
+  Rng rng(cfg.seed);
+  Teacher teacher{random_lora_params(sh, rng), cfg.noise};
+  // Student: same frozen W, A ~ N(0, 1/d_in) as usual for LoRA, B = 0 (starts at the pretrained model).
+  LoraParams fp = teacher.params;
+  fp.a = random_normal(sh.d_in, sh.rank, 1.0 / std::sqrt(double(sh.d_in)), rng);
+  fp.b = MatF(sh.d_out, sh.rank);
+  LoraParams q8 = fp;
+
+  Rng eval_rng(cfg.seed ^ 0x5eedull);
+  const MatF x_eval = random_normal(cfg.eval_tokens, sh.d_in, 1.0, eval_rng);
+  const MatF t_eval = teacher.targets(x_eval, s, eval_rng);
+
+  TrainResult r;
+  r.noise_floor = 0.5 * cfg.noise * cfg.noise;
+  r.teacher_eval = mse_loss(lora_forward_fp32(teacher.params, x_eval, s).y, t_eval);
+  r.initial_eval = mse_loss(lora_forward_fp32(fp, x_eval, s).y, t_eval);
+
+  Optimizer opt_fp(cfg.opt), opt_q8(cfg.opt);
+  for (int step = 0; step < cfg.steps; ++step) {
+    const MatF x = random_normal(sh.tokens, sh.d_in, 1.0, rng);
+    const MatF t = teacher.targets(x, s, rng);
+
+    const LoraForward f = lora_forward_fp32(fp, x, s);
+    r.loss_fp32.push_back(mse_loss(f.y, t));
+    const LoraGrads g = lora_backward_fp32(fp, x, f, mse_grad(f.y, t), s);
+    opt_fp.update(fp.a, g.da, 0);
+    opt_fp.update(fp.b, g.db, 1);
+    opt_fp.next_step();
+
+    QuantConfig qc = cfg.quant;
+    qc.seed = cfg.quant.seed * 1000003ull + uint64_t(step);  // fresh stochastic-rounding seeds each step
+    const LoraQuantStep qf = lora_forward_quantized(q8, quantize(x, qc.q), s, qc);
+    r.loss_int8.push_back(mse_loss(qf.y_host, t));
+    const LoraQuantStep qs = lora_step_quantized(q8, x, mse_grad(qf.y_host, t), s, qc);
+    opt_q8.update(q8.a, qs.da, 0);
+    opt_q8.update(q8.b, qs.db, 1);
+    opt_q8.next_step();
+  }
+  r.eval_fp32 = mse_loss(lora_forward_fp32(fp, x_eval, s).y, t_eval);
+  r.eval_int8 = mse_loss(lora_forward_quantized(q8, quantize(x_eval, cfg.quant.q), s, cfg.quant).y_host, t_eval);
+  r.eval_int8_params_fp32 = mse_loss(lora_forward_fp32(q8, x_eval, s).y, t_eval);
+  return r;
+}
+
+}  // namespace qta::golden
