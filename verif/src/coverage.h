@@ -1,0 +1,39 @@
+// Functional coverage in C++ (Verilator 5.006 has no covergroups): a cross of
+// dataflow x shape class x transposes x rounding, and edge-condition bins, reported as a table.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "gemm_case.h"
+
+namespace qta::verif {
+
+class Coverage {
+ public:
+  Coverage();
+  // One completed GEMM: the case, the dataflow the hardware actually used (AUTO resolved) and
+  // the golden requantization result (for tie, saturation and zero bins).
+  void sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& expected, const Capacity& cap);
+  // Edge bins not tied to a GEMM, e.g. "illegal.zero_dim" (declared in the constructor).
+  void hit(const std::string& edge_bin);
+
+  int cross_bins() const { return int(cross_.size()); }
+  int cross_hit() const;
+  int edge_bins() const { return int(edges_.size()); }
+  int edge_hit() const;
+  double percent() const;  // over cross and edge bins together
+  std::vector<std::string> missing() const;
+  std::string table() const;  // human-readable summary
+  nlohmann::json to_json() const;
+  void merge(const Coverage& other);
+
+ private:
+  static std::string cross_key(Dataflow df, ShapeClass s, golden::Op a, golden::Op b, golden::Rounding r);
+  std::map<std::string, long> cross_;
+  std::map<std::string, long> edges_;
+};
+
+}  // namespace qta::verif

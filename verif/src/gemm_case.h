@@ -1,0 +1,71 @@
+// GEMM test cases for the accelerator: the stimulus (shape, transposes, dataflow, rounding,
+// operand values) and what the golden model expects of it. Constrained-random generation,
+// reproducible from a seed, with the thin LoRA shapes weighted up.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qta/golden/requant.h"
+
+namespace qta::verif {
+
+enum class Dataflow { WS = 0, OS = 1, AUTO = 2 };
+const char* dataflow_name(Dataflow d);
+
+// What the hardware can take: array size and buffer capacities in elements.
+struct Capacity {
+  int rows = 8, cols = 8;
+  int q = 8;
+  int64_t input_depth = 4096, weight_depth = 4096, output_depth = 8192;
+  int64_t max_k = 4096;  // largest K the scheduler accepts
+  int64_t max_dim = 65535;
+};
+
+enum class ShapeClass { Single, SubTile, LoraThin, MultiTile, Ragged };
+const char* shape_class_name(ShapeClass s);
+constexpr int kShapeClasses = 5;
+
+enum class Distribution { Uniform, Extremes, Zeros, Sparse, HeavyTailed };
+const char* distribution_name(Distribution d);
+constexpr int kDistributions = 5;
+
+struct GemmCase {
+  std::string name;
+  uint64_t seed = 0;
+  int64_t m = 1, n = 1, k = 1;
+  golden::Op op_a = golden::Op::N, op_b = golden::Op::N;
+  Dataflow dataflow = Dataflow::AUTO;
+  golden::Rounding rounding = golden::Rounding::RNE;
+  uint32_t sr_seed = 1;
+  ShapeClass shape_class = ShapeClass::SubTile;
+  Distribution distribution = Distribution::Uniform;
+  // Requantization multiplier sent in the descriptor. Unset: the host's choice, qta's dynamic
+  // scale M = qmax / amax from the golden result. Set: any multiplier (e.g. to force saturation).
+  std::optional<golden::FixedPoint> multiplier;
+  golden::MatI a, b;  // as stored: a is M x K (or K x M when op_a = T), b is K x N (or N x K)
+
+  // What the golden model says the accelerator must produce.
+  golden::MatI expected_acc() const;
+  golden::Requantized expected_out() const;
+  std::string describe() const;  // one line: shape, ops, dataflow, rounding, distribution, seed
+};
+
+// Classifies a shape against the array (for coverage).
+ShapeClass classify(int64_t m, int64_t n, int64_t k, const Capacity& cap);
+
+// Fills a rows x cols matrix from a distribution, values in [-qmax, qmax].
+golden::MatI random_operand(int64_t rows, int64_t cols, Distribution d, int q, golden::Rng& rng);
+
+// One constrained-random case: shape from a weighted class (LoRA-thin weighted up), fitting the
+// buffers; transposes, dataflow (among `dataflows`), rounding, distribution all random.
+GemmCase random_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<Dataflow>& dataflows);
+
+// A directed case with given shape and options and uniform operands.
+GemmCase directed_gemm_case(const std::string& name, uint64_t seed, int64_t m, int64_t n, int64_t k, golden::Op op_a,
+                            golden::Op op_b, Dataflow df, golden::Rounding rounding, int q = 8,
+                            Distribution dist = Distribution::Uniform);
+
+}  // namespace qta::verif
