@@ -1,0 +1,245 @@
+#include "accel.h"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "qta/perf/perf.h"
+
+namespace qta::verif {
+
+using harness::FallingEdge;
+using harness::ReadOnly;
+using harness::RisingEdge;
+using harness::Signal;
+using harness::Task;
+
+Capacity AccelConfig::capacity() const {
+  Capacity c;
+  c.rows = rows;
+  c.cols = cols;
+  c.q = data_width;
+  c.input_depth = input_depth;
+  c.weight_depth = weight_depth;
+  c.output_depth = output_depth;
+  c.max_k = max_k;
+  return c;
+}
+
+AccelConfig load_accel_config() {
+  const char* dir = std::getenv("QTA_GEN_DIR");
+  if (!dir) throw std::runtime_error("QTA_GEN_DIR is not set: it names the generated configuration (qta verify sets it)");
+  std::ifstream is(std::string(dir) + "/config.json");
+  if (!is) throw std::runtime_error(fmt::format("cannot read {}/config.json", dir));
+  const nlohmann::json j = nlohmann::json::parse(is);
+  AccelConfig c;
+  c.rows = j.at("rows");
+  c.cols = j.at("cols");
+  c.data_width = j.at("data_width");
+  c.acc_width = j.at("acc_width");
+  c.input_depth = j.at("input_depth");
+  c.weight_depth = j.at("weight_depth");
+  c.output_depth = j.at("output_depth");
+  const std::string df = j.at("dataflows"), rd = j.at("rounding");
+  c.ws = df != "os";
+  c.os = df != "ws";
+  c.rne = rd != "sr";
+  c.sr = rd != "rne";
+  c.mutation = j.value("mutation", "none");
+  const int64_t qmax = (int64_t{1} << (c.data_width - 1)) - 1;
+  c.max_k = ((int64_t{1} << (c.acc_width - 1)) - 1) / (qmax * qmax);
+  return c;
+}
+
+Accel::Accel(harness::Dut& dut)
+    : dut_(dut),
+      top_(dut.top<Vqta_top>()),
+      cfg_(load_accel_config()),
+      clk_(top_.clk_i, "clk_i", 1),
+      rst_n_(top_.rst_ni, "rst_ni", 1) {}
+
+Task<> Accel::start() {
+  // Every input gets a defined value before the first edge (inputs too are randomized by
+  // +verilator+rand+reset+2).
+  rst_n_.set(0);
+  Signal(top_.desc_valid_i, "desc_valid_i", 1).set(0);
+  Signal(top_.bd_in_we_i, "bd_in_we_i", 1).set(0);
+  Signal(top_.bd_wt_we_i, "bd_wt_we_i", 1).set(0);
+  Signal(top_.bd_out_we_i, "bd_out_we_i", 1).set(0);
+  clk_.set(0);
+  clock_ = std::make_unique<harness::Clock>(clk_, 10, "ns");
+  clock_task_ = clock_->start();
+  co_await harness::ClockCycles(clk_, 4);
+  co_await FallingEdge(clk_);
+  rst_n_.set(1);
+  monitor_task_ = harness::start_soon(monitor(), "done_monitor");
+  co_await RisingEdge(clk_);
+}
+
+Task<> Accel::monitor() {
+  for (;;) {
+    co_await FallingEdge(clk_);
+    if (!top_.done_o) continue;
+    Completion c;
+    c.id = top_.done_id_o;
+    c.error = top_.done_error_o;
+    c.os = top_.done_os_o;
+    c.cycles = top_.done_cycles_o;
+    c.compute_cycles = top_.done_compute_cycles_o;
+    c.busy_pe_cycles = top_.done_busy_pe_cycles_o;
+    c.amax = int64_t(top_.done_amax_o);
+    done_.put_nowait(c);
+  }
+}
+
+Task<> Accel::write_input(uint32_t base, const golden::MatI& x) {
+  Signal we(top_.bd_in_we_i, "bd_in_we_i", 1), addr(top_.bd_in_addr_i, "bd_in_addr_i"),
+      data(top_.bd_in_wdata_i, "bd_in_wdata_i", cfg_.data_width);
+  for (int64_t e = 0; e < x.size(); ++e) {
+    co_await FallingEdge(clk_);
+    we.set(1);
+    addr.set(base + uint64_t(e));
+    data.set_signed(x.data[size_t(e)]);
+  }
+  co_await FallingEdge(clk_);
+  we.set(0);
+}
+
+Task<> Accel::write_weight(uint32_t base, const golden::MatI& x) {
+  Signal we(top_.bd_wt_we_i, "bd_wt_we_i", 1), addr(top_.bd_wt_addr_i, "bd_wt_addr_i"),
+      data(top_.bd_wt_wdata_i, "bd_wt_wdata_i", cfg_.data_width);
+  for (int64_t e = 0; e < x.size(); ++e) {
+    co_await FallingEdge(clk_);
+    we.set(1);
+    addr.set(base + uint64_t(e));
+    data.set_signed(x.data[size_t(e)]);
+  }
+  co_await FallingEdge(clk_);
+  we.set(0);
+}
+
+Task<golden::MatI> Accel::read_output(uint32_t base, int64_t rows, int64_t cols) {
+  Signal addr(top_.bd_out_addr_i, "bd_out_addr_i"), data(top_.bd_out_rdata_o, "bd_out_rdata_o", cfg_.acc_width);
+  golden::MatI x(rows, cols);
+  for (int64_t e = 0; e < x.size(); ++e) {
+    co_await FallingEdge(clk_);
+    addr.set(base + uint64_t(e));
+    co_await ReadOnly();
+    x.data[size_t(e)] = int32_t(data.value_signed());
+  }
+  co_return x;
+}
+
+Task<> Accel::submit(const Descriptor& d) {
+  co_await FallingEdge(clk_);
+  auto& t = top_;
+  Signal(t.desc_id_i, "desc_id_i", 8).set(d.id);
+  Signal(t.desc_m_i, "desc_m_i", 16).set(uint64_t(d.m) & 0xffff);
+  Signal(t.desc_n_i, "desc_n_i", 16).set(uint64_t(d.n) & 0xffff);
+  Signal(t.desc_k_i, "desc_k_i", 16).set(uint64_t(d.k) & 0xffff);
+  Signal(t.desc_a_base_i, "desc_a_base_i", 32).set(d.a_base);
+  Signal(t.desc_lda_i, "desc_lda_i", 16).set(d.lda & 0xffff);
+  Signal(t.desc_a_trans_i, "desc_a_trans_i", 1).set(d.a_trans);
+  Signal(t.desc_b_base_i, "desc_b_base_i", 32).set(d.b_base);
+  Signal(t.desc_ldb_i, "desc_ldb_i", 16).set(d.ldb & 0xffff);
+  Signal(t.desc_b_trans_i, "desc_b_trans_i", 1).set(d.b_trans);
+  Signal(t.desc_c_base_i, "desc_c_base_i", 32).set(d.c_base);
+  Signal(t.desc_q_base_i, "desc_q_base_i", 32).set(d.q_base);
+  Signal(t.desc_dataflow_i, "desc_dataflow_i", 2).set(uint64_t(d.dataflow) & 3);
+  Signal(t.desc_rounding_i, "desc_rounding_i", 1).set(d.rounding == golden::Rounding::SR);
+  Signal(t.desc_m0_i, "desc_m0_i", 32).set(d.m0);
+  Signal(t.desc_shift_i, "desc_shift_i", 6).set(uint64_t(d.shift) & 63);
+  Signal(t.desc_sr_seed_i, "desc_sr_seed_i", 32).set(d.sr_seed);
+  Signal valid(t.desc_valid_i, "desc_valid_i", 1);
+  valid.set(1);
+  for (;;) {
+    co_await ReadOnly();
+    const bool ready = t.desc_ready_o;
+    co_await RisingEdge(clk_);
+    if (ready) break;
+  }
+  co_await FallingEdge(clk_);
+  valid.set(0);
+}
+
+Task<Completion> Accel::wait_done(uint64_t cycles) {
+  for (uint64_t i = 0; i <= cycles; ++i) {
+    if (!done_.empty()) co_return done_.get_nowait();
+    co_await RisingEdge(clk_);
+  }
+  QTA_FAIL("no completion within {} cycles: the scheduler hangs (seed {}; reproduce: {})", cycles, dut_.seed(),
+           reproduce_command(dut_));
+}
+
+uint64_t Accel::cycle_budget(int64_t m, int64_t n, int64_t k) const {
+  const perf::Gemm g{std::max<int64_t>(m, 1), std::max<int64_t>(n, 1), std::max<int64_t>(k, 1)};
+  const perf::Array a{cfg_.rows, cfg_.cols};
+  return uint64_t(2 * std::max(perf::ws_cycles(g, a), perf::os_cycles(g, a)) + g.m * g.n + 200);
+}
+
+Descriptor Accel::descriptor_for(const GemmCase& c, uint8_t id) const {
+  Descriptor d;
+  d.id = id;
+  d.m = c.m;
+  d.n = c.n;
+  d.k = c.k;
+  d.a_trans = c.op_a == golden::Op::T;
+  d.b_trans = c.op_b == golden::Op::T;
+  d.lda = uint32_t(c.a.cols);
+  d.ldb = uint32_t(c.b.cols);
+  d.c_base = 0;
+  d.q_base = uint32_t(c.m * c.n);
+  d.dataflow = int(c.dataflow);
+  d.rounding = c.rounding;
+  const golden::FixedPoint m = c.multiplier ? *c.multiplier : c.expected_out().m;
+  d.m0 = uint32_t(m.m0);
+  d.shift = m.n;
+  d.sr_seed = c.sr_seed;
+  return d;
+}
+
+Task<GemmRun> Accel::run_case(const GemmCase& c, uint8_t id) {
+  co_await write_input(0, c.a);
+  co_await write_weight(0, c.b);
+  co_await submit(descriptor_for(c, id));
+  GemmRun r;
+  r.done = co_await wait_done(cycle_budget(c.m, c.n, c.k));
+  r.acc = co_await read_output(0, c.m, c.n);
+  r.out = co_await read_output(uint32_t(c.m * c.n), c.m, c.n);
+  co_return r;
+}
+
+uint64_t Accel::status(const char* which) {
+  const std::string w = which;
+  if (w == "error") return top_.status_error_o;
+  if (w == "error_count") return top_.error_count_o;
+  if (w == "gemm_count") return top_.gemm_count_o;
+  if (w == "cycles") return top_.cycle_count_o;
+  if (w == "compute") return top_.compute_cycle_count_o;
+  if (w == "busy_pe") return top_.busy_pe_cycle_count_o;
+  throw std::invalid_argument("unknown status register " + w);
+}
+
+std::string reproduce_command(harness::Dut& dut) {
+  const char* cmd = std::getenv("QTA_REPRODUCE");
+  return fmt::format("{} --test {}", cmd ? cmd : "qta verify", dut.test_name());
+}
+
+void expect_tensor_equal(const std::string& context, const golden::MatI& expected, const golden::MatI& got,
+                         harness::Dut& dut) {
+  if (expected.rows != got.rows || expected.cols != got.cols)
+    QTA_FAIL("{}: shape {}x{} expected, {}x{} read back (seed {}; reproduce: {})", context, expected.rows,
+             expected.cols, got.rows, got.cols, dut.seed(), reproduce_command(dut));
+  for (int64_t e = 0; e < expected.size(); ++e)
+    if (expected.data[size_t(e)] != got.data[size_t(e)]) {
+      int64_t mismatches = 0;
+      for (int64_t f = e; f < expected.size(); ++f) mismatches += expected.data[size_t(f)] != got.data[size_t(f)];
+      QTA_FAIL("{}: first mismatch at index {} (row {}, col {}): expected {}, got {} ({} of {} elements differ; "
+               "seed {}; reproduce: {})",
+               context, e, e / expected.cols, e % expected.cols, expected.data[size_t(e)], got.data[size_t(e)],
+               mismatches, expected.size(), dut.seed(), reproduce_command(dut));
+    }
+}
+
+}  // namespace qta::verif

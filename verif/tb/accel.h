@@ -1,0 +1,98 @@
+// Driver, monitor and scoreboard helpers for the generated accelerator top (qta_top), on the
+// qta harness. A test gets an Accel, starts it (clock, reset, completion monitor), loads operands
+// through the buffer backdoors, submits GEMM descriptors and reads results back.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "Vqta_top.h"
+#include "gemm_case.h"
+#include "qta/harness/harness.h"
+
+namespace qta::verif {
+
+// The configuration the model was generated from ($QTA_GEN_DIR/config.json).
+struct AccelConfig {
+  int rows = 0, cols = 0, data_width = 8, acc_width = 32;
+  int64_t input_depth = 0, weight_depth = 0, output_depth = 0, max_k = 0;
+  bool ws = true, os = true, rne = true, sr = true;
+  std::string mutation = "none";
+  Capacity capacity() const;
+};
+AccelConfig load_accel_config();
+
+struct Descriptor {
+  uint8_t id = 0;
+  int64_t m = 1, n = 1, k = 1;  // int64 so that tests can build oversized descriptors; truncated to the port
+  uint32_t a_base = 0, b_base = 0, c_base = 0, q_base = 0;
+  uint32_t lda = 0, ldb = 0;
+  bool a_trans = false, b_trans = false;
+  int dataflow = 2;  // 0 WS, 1 OS, 2 AUTO, 3 illegal
+  golden::Rounding rounding = golden::Rounding::RNE;
+  uint32_t m0 = 0;
+  int shift = 0;
+  uint32_t sr_seed = 1;
+};
+
+struct Completion {
+  uint8_t id = 0;
+  int error = 0;
+  bool os = false;
+  uint32_t cycles = 0, compute_cycles = 0;
+  uint64_t busy_pe_cycles = 0;
+  int64_t amax = 0;
+};
+
+struct GemmRun {
+  Completion done;
+  golden::MatI acc, out;
+};
+
+class Accel {
+ public:
+  explicit Accel(harness::Dut& dut);
+
+  // Clock (10 ns), synchronous active-low reset for 4 cycles, completion monitor.
+  harness::Task<> start();
+  harness::Task<> write_input(uint32_t base, const golden::MatI& x);
+  harness::Task<> write_weight(uint32_t base, const golden::MatI& x);
+  harness::Task<golden::MatI> read_output(uint32_t base, int64_t rows, int64_t cols);
+  // Presents the descriptor until the queue accepts it.
+  harness::Task<> submit(const Descriptor& d);
+  // The next completion; fails the test (never hangs) if none arrives within `cycles`.
+  harness::Task<Completion> wait_done(uint64_t cycles);
+  // Loads a case's operands at address 0, runs it with its multiplier (dynamic from the golden
+  // amax unless the case sets one), reads back the int32 and the requantized results.
+  harness::Task<GemmRun> run_case(const GemmCase& c, uint8_t id = 1);
+  Descriptor descriptor_for(const GemmCase& c, uint8_t id) const;
+  // Cycles the scheduler may need for a descriptor (generous: for timeouts only).
+  uint64_t cycle_budget(int64_t m, int64_t n, int64_t k) const;
+
+  const AccelConfig& config() const { return cfg_; }
+  Vqta_top& top() { return top_; }
+  harness::Signal& clk() { return clk_; }
+  harness::Dut& dut() { return dut_; }
+  uint64_t status(const char* which);  // "error", "error_count", "gemm_count", "cycles", "compute", "busy_pe"
+
+ private:
+  harness::Task<> monitor();
+  harness::Dut& dut_;
+  Vqta_top& top_;
+  AccelConfig cfg_;
+  harness::Signal clk_, rst_n_;
+  harness::Queue<Completion> done_;
+  harness::Task<> monitor_task_;
+  std::unique_ptr<harness::Clock> clock_;
+  harness::Task<> clock_task_;
+};
+
+// Scoreboard check of a whole tensor: on the first mismatching element fails the test with the
+// context (layer, step, tensor), the index, expected and got, the seed and a reproduce command.
+void expect_tensor_equal(const std::string& context, const golden::MatI& expected, const golden::MatI& got,
+                         harness::Dut& dut);
+std::string reproduce_command(harness::Dut& dut);
+
+}  // namespace qta::verif

@@ -1,0 +1,229 @@
+// Block-level tests of the accelerator through its top: both dataflows, every transpose, edges
+// where M, N, K are not multiples of the array, AUTO's choice and the cycle model, the quantizer's
+// rounding modes, saturation and max tracking, illegal descriptors, the queue, the counters.
+#include <fmt/format.h>
+
+#include "accel.h"
+#include "qta/perf/perf.h"
+#include "tb_coverage.h"
+
+namespace qta::verif {
+namespace {
+
+using golden::Op;
+using golden::Rounding;
+using harness::Task;
+
+// Runs one case and checks the int32 result, the requantized result and the reported amax
+// against the golden model; returns the run for further checks.
+Task<GemmRun> check_case(Accel& acc, const GemmCase& c, const std::string& context) {
+  const GemmRun r = co_await acc.run_case(c);
+  if (r.done.error != 0)
+    QTA_FAIL("{}: descriptor rejected with error {} ({})", context, r.done.error, c.describe());
+  const golden::Requantized want = c.expected_out();
+  acc.dut().log().debug("{}: acc[0..3] = {} {} {} {}, out[0..3] = {} {} {} {}, golden out[0..3] = {} {} {} {}", context,
+                        r.acc.data[0], r.acc.data.size() > 1 ? r.acc.data[1] : 0, r.acc.data.size() > 2 ? r.acc.data[2] : 0,
+                        r.acc.data.size() > 3 ? r.acc.data[3] : 0, r.out.data[0], r.out.data.size() > 1 ? r.out.data[1] : 0,
+                        r.out.data.size() > 2 ? r.out.data[2] : 0, r.out.data.size() > 3 ? r.out.data[3] : 0,
+                        want.values.data[0], want.values.data.size() > 1 ? want.values.data[1] : 0,
+                        want.values.data.size() > 2 ? want.values.data[2] : 0, want.values.data.size() > 3 ? want.values.data[3] : 0);
+  expect_tensor_equal(context + " int32", c.expected_acc(), r.acc, acc.dut());
+  expect_tensor_equal(context + " int8", want.values, r.out, acc.dut());
+  if (r.done.amax != want.amax)
+    QTA_FAIL("{}: quantizer reports amax {}, golden {} (seed {})", context, r.done.amax, want.amax, acc.dut().seed());
+  run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, acc.config().capacity());
+  co_return r;
+}
+
+std::vector<Dataflow> supported(const AccelConfig& cfg) {
+  std::vector<Dataflow> d;
+  if (cfg.ws) d.push_back(Dataflow::WS);
+  if (cfg.os) d.push_back(Dataflow::OS);
+  return d;
+}
+
+}  // namespace
+
+QTA_TEST(gemm_one_tile_both_dataflows, .timeout = 2, .timeout_unit = harness::Unit::ms) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  for (Dataflow df : supported(cfg)) {
+    const GemmCase c = directed_gemm_case("tile", dut.seed(), cfg.rows, cfg.cols, cfg.rows, Op::N, Op::N, df, Rounding::RNE);
+    const GemmRun r = co_await check_case(acc, c, fmt::format("{}x{}x{} {}", c.m, c.n, c.k, dataflow_name(df)));
+    QTA_CHECK_EQ(r.done.os, df == Dataflow::OS);
+  }
+}
+
+QTA_TEST(gemm_every_transpose, .timeout = 5, .timeout_unit = harness::Unit::ms) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  for (Dataflow df : supported(cfg))
+    for (Op a : {Op::N, Op::T})
+      for (Op b : {Op::N, Op::T}) {
+        const GemmCase c = directed_gemm_case("t", dut.seed() + 7, cfg.rows + 1, cfg.cols - (cfg.cols > 1), 3, a, b, df,
+                                              Rounding::RNE);
+        co_await check_case(acc, c, fmt::format("A{} B{} {}", golden::op_name(a), golden::op_name(b), dataflow_name(df)));
+      }
+}
+
+QTA_TEST(gemm_ragged_edges, .timeout = 20, .timeout_unit = harness::Unit::ms) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const int64_t R = cfg.rows, C = cfg.cols;
+  const int64_t shapes[][3] = {{1, 1, 1}, {R - 1 + (R == 1), C, 1}, {R + 1, C + 1, R + 1}, {2 * R + 3, 1, 2 * R - 1 + (R == 1)},
+                               {1, 2 * C + 1, 3}, {3, 5, 2 * R + 5}};
+  int i = 0;
+  for (const auto& s : shapes)
+    for (Dataflow df : supported(cfg)) {
+      const GemmCase c = directed_gemm_case("edge", dut.seed() + uint64_t(i++), s[0], s[1], s[2], Op::N, Op::N, df,
+                                            Rounding::RNE);
+      co_await check_case(acc, c, fmt::format("M={} N={} K={} {}", s[0], s[1], s[2], dataflow_name(df)));
+    }
+}
+
+QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout_unit = harness::Unit::ms) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  if (!(cfg.ws && cfg.os)) co_return;  // AUTO needs both
+  const int64_t R = cfg.rows, C = cfg.cols;
+  // Thin-N LoRA shape (X A), thin-K shape (H B^T), square, long-K weight gradient.
+  const int64_t shapes[][3] = {{4 * R, 2, 3 * R}, {2 * R, 3 * C, 2}, {R, C, R}, {R, 2, 6 * R}, {1, C, 2 * R}};
+  for (const auto& s : shapes) {
+    const GemmCase c = directed_gemm_case("auto", dut.seed(), s[0], s[1], s[2], Op::N, Op::N, Dataflow::AUTO, Rounding::RNE);
+    const GemmRun r = co_await check_case(acc, c, fmt::format("AUTO M={} N={} K={}", s[0], s[1], s[2]));
+    const perf::Gemm g{s[0], s[1], s[2]};
+    const perf::Array a{int(R), int(C)};
+    const perf::Dataflow want = perf::auto_dataflow(g, a);
+    if (r.done.os != (want == perf::Dataflow::OS))
+      QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {})", r.done.os ? "OS" : "WS",
+               s[0], s[1], s[2], perf::to_string(want), perf::ws_cycles(g, a), perf::os_cycles(g, a));
+    QTA_CHECK_EQ(int64_t(r.done.compute_cycles), perf::auto_cycles(g, a));
+    QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, want));
+    // One useful MAC per PE per cycle: the busy-PE count is exactly M*N*K.
+    QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
+  }
+}
+
+QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = harness::Unit::ms) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const Dataflow df = supported(cfg).front();
+  std::vector<Rounding> modes;
+  if (cfg.rne) modes.push_back(Rounding::RNE);
+  if (cfg.sr) modes.push_back(Rounding::SR);
+  for (Rounding mode : modes) {
+    for (Distribution dist : {Distribution::Uniform, Distribution::Extremes, Distribution::Zeros, Distribution::HeavyTailed}) {
+      const GemmCase c = directed_gemm_case("q", dut.seed() + uint64_t(dist), cfg.rows, cfg.cols, 5, Op::N, Op::N, df,
+                                            mode, 8, dist);
+      co_await check_case(acc, c, fmt::format("{} {}", golden::rounding_name(mode), distribution_name(dist)));
+    }
+    // Ties: multiplier 1/2 on odd accumulators; saturation: 4x the dynamic multiplier.
+    // Operands in [-15, 15] keep |acc| / 2 below qmax, so every odd product is an exact tie.
+    GemmCase ties = directed_gemm_case("ties", dut.seed(), cfg.rows, cfg.cols, 1, Op::N, Op::N, df, mode);
+    for (auto* m : {&ties.a, &ties.b})
+      for (auto& v : m->data) v %= 16;
+    ties.multiplier = golden::FixedPoint{1 << 30, 31};
+    co_await check_case(acc, ties, fmt::format("{} ties at M = 1/2", golden::rounding_name(mode)));
+    GemmCase sat = directed_gemm_case("sat", dut.seed() + 1, cfg.rows, cfg.cols, 4, Op::N, Op::N, df, mode);
+    const golden::FixedPoint m = sat.expected_out().m;
+    sat.multiplier = golden::FixedPoint{m.m0, m.n - 2};
+    co_await check_case(acc, sat, fmt::format("{} saturation at 4x the multiplier", golden::rounding_name(mode)));
+  }
+}
+
+QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .timeout_unit = harness::Unit::ms) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const GemmCase good = directed_gemm_case("good", dut.seed(), 3, 2, 4, Op::N, Op::N, supported(cfg).front(), Rounding::RNE);
+  co_await acc.write_input(0, good.a);
+  co_await acc.write_weight(0, good.b);
+  const Descriptor base = acc.descriptor_for(good, 1);
+  struct Bad {
+    const char* what;
+    const char* bin;  // functional coverage bin
+    Descriptor d;
+  };
+  std::vector<Bad> bad;
+  auto with = [&](const char* what, const char* bin, auto edit) {
+    Descriptor d = base;
+    edit(d);
+    bad.push_back({what, bin, d});
+  };
+  with("M = 0", "illegal.zero_dim", [](Descriptor& d) { d.m = 0; });
+  with("K = 0", "illegal.zero_dim", [](Descriptor& d) { d.k = 0; });
+  with("N = 0", "illegal.zero_dim", [](Descriptor& d) { d.n = 0; });
+  with("K above the accumulator bound", "illegal.oversized_dim",
+       [&](Descriptor& d) { d.k = std::min<int64_t>(cfg.max_k + 1, 65535); });
+  with("M * N beyond the output buffer", "illegal.oversized_dim", [](Descriptor& d) {
+    d.m = 65535;
+    d.lda = uint32_t(d.k);
+  });
+  with("A beyond the input buffer", "illegal.address_range", [&](Descriptor& d) { d.a_base = uint32_t(cfg.input_depth - 2); });
+  with("B beyond the weight buffer", "illegal.address_range", [&](Descriptor& d) { d.b_base = uint32_t(cfg.weight_depth); });
+  with("C beyond the output buffer", "illegal.address_range", [&](Descriptor& d) { d.c_base = uint32_t(cfg.output_depth - 1); });
+  with("Q at 2^32 - 1", "illegal.address_range", [](Descriptor& d) { d.q_base = 0xffffffffu; });
+  with("dataflow code 3", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 3; });
+  with("SR with seed 0", "illegal.unsupported_mode", [](Descriptor& d) {
+    d.rounding = Rounding::SR;
+    d.sr_seed = 0;
+  });
+  with("lda smaller than a row", "illegal.address_range", [](Descriptor& d) { d.lda = 1; });
+  if (!cfg.os) with("OS on a WS-only build", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 1; });
+  if (!cfg.ws) with("WS on an OS-only build", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 0; });
+  uint64_t errors = 0;
+  for (size_t i = 0; i < bad.size(); ++i) {
+    Descriptor d = bad[i].d;
+    d.id = uint8_t(10 + i);
+    co_await acc.submit(d);
+    const Completion c = co_await acc.wait_done(100);
+    if (c.error == 0) QTA_FAIL("illegal descriptor ({}) was accepted", bad[i].what);
+    run_coverage().hit(bad[i].bin);
+    QTA_CHECK_EQ(int(c.id), int(d.id));
+    ++errors;
+    QTA_CHECK_EQ(acc.status("error_count"), errors);
+    QTA_CHECK_EQ(acc.status("error"), uint64_t(c.error));
+    // The next legal descriptor still runs and is correct.
+    co_await acc.submit(base);
+    const Completion ok = co_await acc.wait_done(acc.cycle_budget(3, 2, 4));
+    QTA_CHECK_EQ(ok.error, 0);
+    expect_tensor_equal(fmt::format("after '{}'", bad[i].what), good.expected_acc(), co_await acc.read_output(0, 3, 2), dut);
+  }
+  QTA_CHECK_EQ(acc.status("gemm_count"), uint64_t(bad.size()));
+}
+
+QTA_TEST(queue_accepts_back_to_back_descriptors, .timeout = 5, .timeout_unit = harness::Unit::ms) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const GemmCase c = directed_gemm_case("q", dut.seed(), cfg.rows, cfg.cols, 2, Op::N, Op::N, supported(cfg).front(), Rounding::RNE);
+  co_await acc.write_input(0, c.a);
+  co_await acc.write_weight(0, c.b);
+  // Three descriptors writing to three output regions, submitted without waiting.
+  const int64_t mn = c.m * c.n;
+  for (uint8_t id = 1; id <= 3; ++id) {
+    Descriptor d = acc.descriptor_for(c, id);
+    d.c_base = uint32_t(2 * mn * (id - 1));
+    d.q_base = d.c_base + uint32_t(mn);
+    co_await acc.submit(d);
+    // Accepted while the previous one is still running?
+    if (id > 1 && acc.top().busy_o) run_coverage().hit("queue.back_to_back");
+  }
+  for (uint8_t id = 1; id <= 3; ++id) {
+    const Completion done = co_await acc.wait_done(acc.cycle_budget(c.m, c.n, c.k) * 3);
+    QTA_CHECK_EQ(int(done.id), int(id));
+    QTA_CHECK_EQ(done.error, 0);
+  }
+  for (int i = 0; i < 3; ++i)
+    expect_tensor_equal(fmt::format("descriptor {}", i + 1), c.expected_acc(),
+                        co_await acc.read_output(uint32_t(2 * mn * i), c.m, c.n), dut);
+  QTA_CHECK_EQ(acc.status("gemm_count"), 3u);
+  QTA_CHECK_EQ(acc.status("busy_pe"), uint64_t(3 * c.m * c.n * c.k));
+}
+
+}  // namespace qta::verif
