@@ -1,7 +1,7 @@
 // Constrained-random GEMMs: shapes from one to several tiles with the LoRA-thin class weighted up,
 // value distributions (uniform, +-qmax, zeros, sparse, heavy-tailed), dataflows including AUTO,
 // rounding modes and transposes; every case reproducible from the test seed. Samples functional
-// coverage. $QTA_RANDOM_CASES sets the number of cases (default 200).
+// coverage. $QTA_RANDOM_CASES sets the number of cases (default 1000).
 #include <cstdlib>
 #include <fmt/format.h>
 
@@ -15,7 +15,7 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms) {
   co_await acc.start();
   const auto& cfg = acc.config();
   const char* env = std::getenv("QTA_RANDOM_CASES");
-  const int cases = env ? std::atoi(env) : 200;
+  const int cases = env ? std::atoi(env) : 1000;
   std::vector<Dataflow> flows;
   if (cfg.ws) flows.push_back(Dataflow::WS);
   if (cfg.os) flows.push_back(Dataflow::OS);

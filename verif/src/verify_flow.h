@@ -1,0 +1,34 @@
+// `qta verify`: generate a configuration, build its Verilator model with the accelerator test
+// bench (verif/tb) if needed, run a suite, and report results, functional and code coverage.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "qta/gen/config.h"
+
+namespace qta::verif {
+
+struct VerifyOptions {
+  gen::Config config;
+  std::string suite = "all";  // all, smoke, block, layer, random
+  std::string test;           // one test by name (overrides the suite)
+  uint64_t seed = 1;
+  std::optional<std::filesystem::path> work;  // default: <build>/verify/<rows>x<cols>-<hash>
+  int random_cases = 1000;
+  int xcheck_seeds = 0;       // extra runs with +verilator+rand+reset+2 under seeds 1..N
+  bool waves = false;
+  bool code_coverage = false; // verilator --coverage, merged with verilator_coverage
+  bool expect_fail = false;   // mutation check: succeed only if some test fails
+  std::string compiler = "clang++";
+  std::string reproduce;      // the command line printed in failure messages
+};
+
+// Regex of the test names in a suite; throws qta::UsageError for an unknown suite.
+std::string suite_filter(const std::string& suite);
+
+// Returns the process exit code: 0 all passed (or, with expect_fail, some test failed), 1 otherwise.
+int run_verify(const VerifyOptions& o);
+
+}  // namespace qta::verif
