@@ -1,6 +1,150 @@
-// Placeholder registration; the generator/ owner replaces this with the real subcommands.
+// `qta gen` (RTL generator) and `qta perf` (performance model) subcommands.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
 
 #include "qta/cli.h"
+#include "qta/gen/generate.h"
+#include "qta/perf/perf.h"
 
-void qta::register_gen_cli(CLI::App& /*app*/, int& /*exit_code*/) {}
+namespace {
+
+struct GenOptions {
+  std::string config_file;
+  std::string out_dir;
+  std::string template_dir;
+  std::map<std::string, std::string> fields;  // flag name (with '_') -> raw value
+};
+
+void run_gen(const GenOptions& o) {
+  qta::gen::Overrides overrides;
+  for (const auto& [k, v] : o.fields)
+    if (!v.empty()) overrides[k] = v;
+  std::optional<std::filesystem::path> file;
+  if (!o.config_file.empty()) file = o.config_file;
+  const qta::gen::Config config = qta::gen::load_config(file, overrides);
+  const auto tdir = o.template_dir.empty() ? qta::gen::default_template_dir()
+                                           : std::filesystem::path(o.template_dir);
+  qta::gen::generate(config, o.out_dir, qta::invocation(), tdir);
+}
+
+void register_gen(CLI::App& app) {
+  auto opts = std::make_shared<GenOptions>();
+  auto* cmd = app.add_subcommand("gen", "generate the accelerator RTL for one configuration (docs/config.md)");
+  cmd->add_option("--config", opts->config_file, "JSON configuration file; flags override its fields");
+  cmd->add_option("-o,--out", opts->out_dir, "output directory (written atomically)")->required();
+  cmd->add_option("--templates", opts->template_dir, "template directory (default: <source>/templates)");
+  const std::vector<std::pair<std::string, std::string>> fields = {
+      {"rows", "PE array rows, 1..128"},
+      {"cols", "PE array columns, 1..128"},
+      {"data_width", "operand width, 4..16"},
+      {"acc_width", "accumulator width, 2*data_width..32"},
+      {"input_depth", "input buffer depth in elements"},
+      {"weight_depth", "weight buffer depth in elements"},
+      {"output_depth", "output buffer depth in words"},
+      {"banks", "banks per buffer: 1, 2, 4, 8 or 16"},
+      {"queue_depth", "descriptor queue entries, 1..64"},
+      {"dataflows", "ws, os or both"},
+      {"rounding", "rne, sr or both"},
+      {"mutation", "test only: none, quant_round_half_up, pe_drop_acc_msb"}};
+  for (const auto& [name, help] : fields) {
+    std::string flag = "--" + name;
+    for (auto& ch : flag)
+      if (ch == '_') ch = '-';
+    opts->fields[name];
+    cmd->add_option(flag, opts->fields[name], help);
+  }
+  cmd->callback([opts] { run_gen(*opts); });
+}
+
+struct PerfOptions {
+  int rows = 8, cols = 8, rank = 4;
+  std::string json_file;
+};
+
+void check_arg(const char* name, int64_t v, int64_t lo, int64_t hi) {
+  if (v < lo || v > hi)
+    throw qta::UsageError(fmt::format("--{} = {} is out of range: valid {}..{}", name, v, lo, hi));
+}
+
+void run_perf(const PerfOptions& o) {
+  using namespace qta::perf;
+  check_arg("rows", o.rows, 1, 128);
+  check_arg("cols", o.cols, 1, 128);
+  check_arg("rank", o.rank, 1, 1024);
+  const Array arr{o.rows, o.cols};
+  nlohmann::ordered_json report;
+  report["array"] = {{"rows", o.rows}, {"cols", o.cols}};
+  report["rank"] = o.rank;
+  report["formula"] = "docs/interfaces.md section 4";
+  int64_t all_ws = 0, all_os = 0, all_auto = 0, all_macs = 0;
+  fmt::print("LoRA GEMM steps (docs/interfaces.md section 3) on a {}x{} array, rank {}\n", o.rows, o.cols, o.rank);
+  fmt::print("cycles from the section 4 formula; util = MACs / (R*C*cycles)\n");
+  for (const Layer& layer : sd15_layers()) {
+    fmt::print("\nlayer: width {} (d_in = d_out), tokens {}\n", layer.width, layer.tokens);
+    fmt::print("  {:<11} {:>18} {:>12} {:>12} {:>12} {:>4} {:>7} {:>7} {:>7}\n", "step", "M x N x K", "WS",
+               "OS", "AUTO", "", "utilWS", "utilOS", "utilAU");
+    int64_t sum_ws = 0, sum_os = 0, sum_auto = 0;
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+    for (const Step& s : lora_steps(layer.tokens, layer.width, layer.width, o.rank)) {
+      const int64_t ws = ws_cycles(s.gemm, arr), os = os_cycles(s.gemm, arr), au = auto_cycles(s.gemm, arr);
+      const Dataflow pick = auto_dataflow(s.gemm, arr);
+      sum_ws += ws;
+      sum_os += os;
+      sum_auto += au;
+      all_macs += s.gemm.m * s.gemm.n * s.gemm.k;
+      fmt::print("  {:<11} {:>18} {:>12} {:>12} {:>12} {:>4} {:>7.3f} {:>7.3f} {:>7.3f}\n", s.name,
+                 fmt::format("{}x{}x{}", s.gemm.m, s.gemm.n, s.gemm.k), ws, os, au, to_string(pick),
+                 utilization(s.gemm, arr, ws), utilization(s.gemm, arr, os), utilization(s.gemm, arr, au));
+      steps.push_back({{"step", s.name}, {"m", s.gemm.m}, {"n", s.gemm.n}, {"k", s.gemm.k},
+                       {"ws_cycles", ws}, {"os_cycles", os}, {"auto_cycles", au},
+                       {"auto_dataflow", to_string(pick)}, {"auto_utilization", utilization(s.gemm, arr, au)}});
+    }
+    fmt::print("  {:<11} {:>18} {:>12} {:>12} {:>12}   speedup AUTO vs WS-only {:.3f}x, vs OS-only {:.3f}x\n",
+               "total", "", sum_ws, sum_os, sum_auto, double(sum_ws) / sum_auto, double(sum_os) / sum_auto);
+    report["layers"].push_back({{"width", layer.width}, {"tokens", layer.tokens}, {"steps", steps},
+                                {"ws_cycles", sum_ws}, {"os_cycles", sum_os}, {"auto_cycles", sum_auto},
+                                {"speedup_vs_ws", double(sum_ws) / sum_auto},
+                                {"speedup_vs_os", double(sum_os) / sum_auto}});
+    all_ws += sum_ws;
+    all_os += sum_os;
+    all_auto += sum_auto;
+  }
+  const double peak = double(o.rows) * o.cols;
+  fmt::print("\nall layers: WS-only {} cycles (util {:.3f}), OS-only {} (util {:.3f}), AUTO {} (util {:.3f})\n",
+             all_ws, all_macs / (peak * all_ws), all_os, all_macs / (peak * all_os), all_auto,
+             all_macs / (peak * all_auto));
+  fmt::print("speedup of flexible dataflow: {:.3f}x over WS-only, {:.3f}x over OS-only\n",
+             double(all_ws) / all_auto, double(all_os) / all_auto);
+  report["total"] = {{"ws_cycles", all_ws}, {"os_cycles", all_os}, {"auto_cycles", all_auto}, {"macs", all_macs},
+                     {"speedup_vs_ws", double(all_ws) / all_auto}, {"speedup_vs_os", double(all_os) / all_auto}};
+  if (!o.json_file.empty()) {
+    std::ofstream out(o.json_file);
+    if (!out) throw qta::UsageError(fmt::format("--json '{}' cannot be written", o.json_file));
+    out << report.dump(2) << "\n";
+  }
+}
+
+void register_perf(CLI::App& app) {
+  auto opts = std::make_shared<PerfOptions>();
+  auto* cmd = app.add_subcommand("perf", "predicted WS / OS / AUTO cycles of the LoRA GEMMs on SD v1.5 shapes");
+  cmd->add_option("--rows", opts->rows, "PE array rows, 1..128");
+  cmd->add_option("--cols", opts->cols, "PE array columns, 1..128");
+  cmd->add_option("--rank", opts->rank, "LoRA rank r, 1..1024");
+  cmd->add_option("--json", opts->json_file, "also write the numbers as JSON");
+  cmd->callback([opts] { run_perf(*opts); });
+}
+
+}  // namespace
+
+void qta::register_gen_cli(CLI::App& app, int& /*exit_code*/) {
+  register_gen(app);
+  register_perf(app);
+}

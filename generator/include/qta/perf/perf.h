@@ -1,0 +1,50 @@
+// Performance model: cycles of one GEMM on an R x C array (docs/interfaces.md section 4). The
+// scheduler's AUTO mode in the RTL evaluates exactly these formulas.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qta::perf {
+
+struct Array {
+  int64_t rows = 8;  // R
+  int64_t cols = 8;  // C
+};
+struct Gemm {
+  int64_t m = 0, n = 0, k = 0;
+};
+enum class Dataflow { WS, OS };
+const char* to_string(Dataflow d);
+
+int64_t ceil_div(int64_t a, int64_t b);
+// WS: ceil(K/R) * ceil(N/C) tiles of R + M + R + C - 1 cycles.
+int64_t ws_cycles(const Gemm& g, const Array& a);
+// OS: ceil(M/R) * ceil(N/C) tiles of K + R + C - 1 + R cycles.
+int64_t os_cycles(const Gemm& g, const Array& a);
+// AUTO: WS when ws_cycles <= os_cycles.
+Dataflow auto_dataflow(const Gemm& g, const Array& a);
+int64_t auto_cycles(const Gemm& g, const Array& a);
+// Useful MACs / (R * C * cycles).
+double utilization(const Gemm& g, const Array& a, int64_t cycles);
+
+// Cycles the generated RTL spends on a descriptor from CHECK to DONE (docs/rtl.md): the array
+// cycles above plus the requantization pass ceil(M*N/C) and 5 cycles of control.
+int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d);
+
+// One GEMM step of a LoRA layer (docs/interfaces.md section 3).
+struct Step {
+  std::string name;
+  Gemm gemm;
+};
+// The eight GEMM steps for X: tokens x d_in, W: d_in x d_out, rank r.
+std::vector<Step> lora_steps(int64_t tokens, int64_t d_in, int64_t d_out, int64_t rank);
+
+// Stable Diffusion v1.5 UNet attention query projections: (width, tokens) at the four levels.
+struct Layer {
+  int64_t width = 0, tokens = 0;
+};
+const std::vector<Layer>& sd15_layers();
+
+}  // namespace qta::perf

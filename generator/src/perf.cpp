@@ -1,0 +1,53 @@
+#include "qta/perf/perf.h"
+
+#include <stdexcept>
+
+namespace qta::perf {
+
+const char* to_string(Dataflow d) { return d == Dataflow::WS ? "WS" : "OS"; }
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+int64_t ws_cycles(const Gemm& g, const Array& a) {
+  const int64_t tiles = ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols);
+  return tiles * (a.rows + g.m + a.rows + a.cols - 1);
+}
+
+int64_t os_cycles(const Gemm& g, const Array& a) {
+  const int64_t tiles = ceil_div(g.m, a.rows) * ceil_div(g.n, a.cols);
+  return tiles * (g.k + a.rows + a.cols - 1 + a.rows);
+}
+
+Dataflow auto_dataflow(const Gemm& g, const Array& a) {
+  return ws_cycles(g, a) <= os_cycles(g, a) ? Dataflow::WS : Dataflow::OS;
+}
+
+int64_t auto_cycles(const Gemm& g, const Array& a) {
+  return auto_dataflow(g, a) == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
+}
+
+double utilization(const Gemm& g, const Array& a, int64_t cycles) {
+  if (cycles <= 0) return 0.0;
+  return static_cast<double>(g.m) * g.n * g.k / (static_cast<double>(a.rows) * a.cols * cycles);
+}
+
+int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d) {
+  const int64_t compute = d == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
+  return compute + ceil_div(g.m * g.n, a.cols) + 5;
+}
+
+std::vector<Step> lora_steps(int64_t tokens, int64_t d_in, int64_t d_out, int64_t r) {
+  const int64_t n = tokens;
+  return {
+      {"fwd_xw", {n, d_out, d_in}},    {"fwd_xa", {n, r, d_in}},    {"fwd_hbt", {n, d_out, r}},
+      {"bwd_dyb", {n, r, d_out}},      {"bwd_dywt", {n, d_in, d_out}}, {"bwd_gat", {n, d_in, r}},
+      {"bwd_xtg", {d_in, r, n}},       {"bwd_dytht", {d_out, r, n}},
+  };
+}
+
+const std::vector<Layer>& sd15_layers() {
+  static const std::vector<Layer> layers = {{320, 4096}, {640, 1024}, {1280, 256}, {1280, 64}};
+  return layers;
+}
+
+}  // namespace qta::perf

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Generates one configuration and runs `verilator --lint-only -Wall` on its top: any warning fails.
+# Usage: lint.sh QTA WORKDIR [qta gen flags...]
+set -uo pipefail
+qta="$1"; work="$2"; shift 2
+rm -rf "$work"; mkdir -p "$(dirname "$work")"
+"$qta" gen -q "$@" --out "$work" || { echo "FAIL: qta gen $* exited $?"; exit 1; }
+cd "$work"
+start=$(date +%s.%N)
+verilator --lint-only -Wall -f qta_top.f > lint.log 2>&1
+rc=$?
+end=$(date +%s.%N)
+cat lint.log
+if [ $rc -ne 0 ] || grep -q "%Warning" lint.log; then
+  echo "FAIL: verilator --lint-only -Wall on qta gen $* (exit $rc); reproduce: cd $work && verilator --lint-only -Wall -f qta_top.f"
+  exit 1
+fi
+printf 'PASS: lint clean for qta gen %s (%.1f s)\n' "$*" "$(echo "$end - $start" | bc)"

@@ -1,0 +1,68 @@
+// The cost formula of docs/interfaces.md section 4 and the LoRA step shapes of section 3.
+#include <gtest/gtest.h>
+
+#include "qta/perf/perf.h"
+
+namespace {
+
+using namespace qta::perf;
+
+TEST(Perf, WsAndOsCyclesFollowTheFormulaByHand) {
+  const Array a{8, 8};
+  // 8x8x8: one WS tile: 8 + 8 + 8 + 8 - 1 = 31; one OS tile: 8 + 8 + 8 - 1 + 8 = 31.
+  EXPECT_EQ(ws_cycles({8, 8, 8}, a), 31);
+  EXPECT_EQ(os_cycles({8, 8, 8}, a), 31);
+  // 13x11x19: WS ceil(19/8)=3 * ceil(11/8)=2 tiles of 8+13+8+8-1 = 36 -> 216;
+  //           OS ceil(13/8)=2 * 2 tiles of 19+8+8-1+8 = 42 -> 168.
+  EXPECT_EQ(ws_cycles({13, 11, 19}, a), 216);
+  EXPECT_EQ(os_cycles({13, 11, 19}, a), 168);
+  // Non-square 16x4 array, 100x4x3: WS 1*1*(16+100+16+4-1)=135; OS 7*1*(3+16+4-1+16)=266.
+  const Array b{16, 4};
+  EXPECT_EQ(ws_cycles({100, 4, 3}, b), 135);
+  EXPECT_EQ(os_cycles({100, 4, 3}, b), 266);
+}
+
+TEST(Perf, AutoPicksTheCheaperAndWsOnTies) {
+  const Array a{8, 8};
+  EXPECT_EQ(auto_dataflow({8, 8, 8}, a), Dataflow::WS);  // tie
+  EXPECT_EQ(auto_dataflow({13, 11, 19}, a), Dataflow::OS);
+  EXPECT_EQ(auto_dataflow({4096, 4, 320}, a), Dataflow::WS);  // long M, thin N
+  EXPECT_EQ(auto_dataflow({320, 4, 4096}, a), Dataflow::OS);  // huge K
+  for (const Gemm& g : {Gemm{3, 5, 7}, Gemm{64, 64, 64}, Gemm{1, 300, 2}})
+    EXPECT_EQ(auto_cycles(g, a), std::min(ws_cycles(g, a), os_cycles(g, a)));
+}
+
+TEST(Perf, UtilizationIsMacsOverPeCycles) {
+  const Array a{8, 8};
+  EXPECT_DOUBLE_EQ(utilization({8, 8, 8}, a, 31), 512.0 / (64.0 * 31));
+  EXPECT_EQ(utilization({8, 8, 8}, a, 0), 0.0);
+}
+
+TEST(Perf, RtlTotalAddsRequantPassAndControl) {
+  const Array a{8, 8};
+  EXPECT_EQ(rtl_total_cycles({8, 8, 8}, a, Dataflow::WS), 31 + 8 + 5);
+  EXPECT_EQ(rtl_total_cycles({13, 11, 19}, a, Dataflow::OS), 168 + 18 + 5);
+}
+
+TEST(Perf, LoraStepsHaveTheSection3Shapes) {
+  const auto steps = lora_steps(4096, 320, 640, 4);
+  ASSERT_EQ(steps.size(), 8u);
+  auto find = [&](const std::string& n) {
+    for (const auto& s : steps)
+      if (s.name == n) return s.gemm;
+    ADD_FAILURE() << n;
+    return Gemm{};
+  };
+  auto eq = [](Gemm g, int64_t m, int64_t n, int64_t k) { return g.m == m && g.n == n && g.k == k; };
+  EXPECT_TRUE(eq(find("fwd_xw"), 4096, 640, 320));
+  EXPECT_TRUE(eq(find("fwd_xa"), 4096, 4, 320));
+  EXPECT_TRUE(eq(find("fwd_hbt"), 4096, 640, 4));
+  EXPECT_TRUE(eq(find("bwd_dyb"), 4096, 4, 640));
+  EXPECT_TRUE(eq(find("bwd_dywt"), 4096, 320, 640));
+  EXPECT_TRUE(eq(find("bwd_gat"), 4096, 320, 4));
+  EXPECT_TRUE(eq(find("bwd_xtg"), 320, 4, 4096));
+  EXPECT_TRUE(eq(find("bwd_dytht"), 640, 4, 4096));
+  EXPECT_EQ(sd15_layers().size(), 4u);
+}
+
+}  // namespace
