@@ -44,6 +44,19 @@ std::vector<Dataflow> supported(const AccelConfig& cfg) {
 
 }  // namespace
 
+// The README's example, next to its cocotb twin there.
+QTA_TEST(illegal_descriptor_then_legal_one, .timeout = 1, .timeout_unit = harness::Unit::ms) {
+  Accel acc(dut);                         // driver: clock, reset, completion monitor
+  co_await acc.start();
+  Descriptor bad{.m = 0, .n = 4, .k = 4}; // M = 0 is illegal
+  co_await acc.submit(bad);
+  const Completion done = co_await acc.wait_done(100);
+  QTA_CHECK(done.error != 0);             // error code, and the queue goes on
+  QTA_CHECK_EQ(acc.top().error_count_o, 1);
+  co_await acc.submit(Descriptor{.m = 4, .n = 4, .k = 4, .q_base = 16, .lda = 4, .ldb = 4});
+  QTA_CHECK_EQ((co_await acc.wait_done(1000)).error, 0);
+}
+
 QTA_TEST(gemm_one_tile_both_dataflows, .timeout = 2, .timeout_unit = harness::Unit::ms) {
   Accel acc(dut);
   co_await acc.start();
