@@ -228,7 +228,16 @@ int run_verify(const VerifyOptions& o) {
                               quote((work / "code_coverage.log").string())));
       run_command(fmt::format("verilator_coverage --annotate {} {} >> {} 2>&1", quote((work / "annotated").string()),
                               quote(merged), quote((work / "code_coverage.log").string())));
-      fmt::print("code coverage: {}\n", read_file(work / "code_coverage.log"));
+      // verilator_coverage --annotate prints "Total coverage (hit/points) pct%".
+      std::istringstream log(read_file(work / "code_coverage.log"));
+      std::string line, total;
+      while (std::getline(log, line))
+        if (line.find("Total coverage") != std::string::npos) total = line;
+      const std::string summary = fmt::format("code coverage (line + toggle, verilator --coverage): {}; merged data {}, "
+                                              "annotated sources {}\n",
+                                              total.empty() ? "no data" : total, merged, (work / "annotated").string());
+      std::ofstream(work / "coverage_summary.txt", std::ios::app) << summary;
+      fmt::print("{}", summary);
     }
   }
   fmt::print("results: {}\n", (work / "results.xml").string());

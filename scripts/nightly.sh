@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Nightly regression: `qta verify` over several array configurations and seeds, with many more
+# random GEMMs than `make test`, X checks, and a Markdown report a team reads in the morning.
+#   scripts/nightly.sh [OUT_DIR]          (default out/nightly/<UTC date>)
+# Environment: CONFIGS (default "4x4 8x8 16x8 16x16 32x32"), SEEDS (default "1 2 3"),
+#   RANDOM_CASES (default 5000), XCHECK (default 2), BUILD (default build).
+# Exit code: 0 if every run passed, 1 otherwise. Long: never part of `make test`.
+set -uo pipefail
+BUILD=${BUILD:-build}
+OUT=${1:-out/nightly/$(date -u +%Y-%m-%d)}
+CONFIGS=${CONFIGS:-"4x4 8x8 16x8 16x16 32x32"}
+SEEDS=${SEEDS:-"1 2 3"}
+RANDOM_CASES=${RANDOM_CASES:-5000}
+XCHECK=${XCHECK:-2}
+mkdir -p "$OUT"
+runs="$OUT/runs.tsv"
+printf 'config\tseed\texit\tseconds\tlog\twork\n' > "$runs"
+status=0
+for cfg in $CONFIGS; do
+  rows=${cfg%x*} cols=${cfg#*x}
+  for seed in $SEEDS; do
+    work="$OUT/$cfg"
+    log="$OUT/$cfg-seed$seed.log"
+    start=$(date +%s)
+    "$BUILD/qta" verify --rows "$rows" --cols "$cols" --suite all --seed "$seed" \
+      --random-cases "$RANDOM_CASES" --xcheck "$XCHECK" --work "$work" > "$log" 2>&1
+    rc=$?
+    # keep this seed's results beside the log (the work directory is shared by the seeds)
+    cp "$work/results.xml" "$OUT/$cfg-seed$seed.results.xml" 2>/dev/null
+    cp "$work/functional_coverage.json" "$OUT/$cfg-seed$seed.coverage.json" 2>/dev/null
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cfg" "$seed" "$rc" "$(( $(date +%s) - start ))" "$log" "$work" >> "$runs"
+    [ "$rc" = 0 ] || status=1
+    echo "$cfg seed $seed: exit $rc ($(tail -1 "$log"))"
+  done
+done
+python3 "$(dirname "$0")/nightly_report.py" "$OUT" > "$OUT/report.md"
+echo "report: $OUT/report.md"
+exit $status
