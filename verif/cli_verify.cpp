@@ -26,7 +26,7 @@ void qta::register_verify_cli(CLI::App& app, int& exit_code) {
   cmd->add_option("--xcheck", a->o.xcheck_seeds, "also run under +verilator+rand+reset+2 with seeds 1..N")
       ->capture_default_str();
   cmd->add_flag("--waves", a->o.waves, "write an FST per test (cocotb's WAVES=1)");
-  cmd->add_flag("--code-coverage", a->o.code_coverage, "build with verilator --coverage and merge the results");
+  cmd->add_flag("--code-coverage", a->o.code_coverage, "build with verilator --coverage-line and merge the per-test results");
   cmd->add_option("--mutation", a->mutation, "test-only: generate a deliberately broken RTL (docs/config.md)");
   cmd->add_flag("--expect-fail", a->o.expect_fail, "succeed only if the suite catches the broken RTL");
   cmd->add_option("--compiler", a->o.compiler, "C++ compiler for the model")->capture_default_str();

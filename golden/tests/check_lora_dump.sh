@@ -36,3 +36,21 @@ PY
 if "$qta" golden lora --seed 2 --dump "$dir" >/dev/null 2>&1; then echo "FAIL: overwrote a non-empty dump"; exit 1; fi
 test -f "$dir/manifest.json"
 echo "ok"
+# numpy itself must load every file, with the dtype and shape the manifest names, and the INT8
+# output times its scale must be close to the FP32 output (Debian's python3-numpy, from the bootstrap).
+/usr/bin/python3 - "$dir" <<'PY'
+import json, os, sys
+import numpy as np
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json")))
+t = {e["name"]: e for e in m["tensors"]}
+for e in m["tensors"]:
+    a = np.load(os.path.join(d, e["file"]))
+    assert a.dtype == np.dtype(e["dtype"]) and list(a.shape) == e["shape"], (e["name"], a.dtype, a.shape)
+y = np.load(os.path.join(d, "fp32.y.npy"))
+yq = np.load(os.path.join(d, "int.q_y.npy")).astype(np.float64) * t["int.q_y"]["scale"]
+err = np.linalg.norm(yq - y) / np.linalg.norm(y)
+assert err < 0.05, err
+print(f"numpy {np.__version__} loads all {len(m['tensors'])} files; INT8 Y vs FP32 Y relative error {err:.4f}")
+PY
+echo "ok (numpy)"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -81,16 +82,6 @@ bool have_ccache() { return std::system("command -v ccache >/dev/null 2>&1") == 
 fs::path build_model(const VerifyOptions& o, const fs::path& work, const fs::path& gen_dir) {
   const fs::path obj = work / (o.code_coverage ? "obj_cov" : "obj");
   const fs::path exe = obj / "Vqta_top_tb";
-  std::string stamp_text = read_file(gen_dir / "config.json") + o.compiler + (o.code_coverage ? "cov" : "");
-  for (const auto& f : bench_sources()) stamp_text += f.string() + read_file(f);
-  for (const auto& f : bench_headers()) stamp_text += f.string() + read_file(f);
-  for (const auto& e : fs::directory_iterator(gen_dir / "rtl")) stamp_text += read_file(e.path());
-  const std::string stamp = fmt::format("{:016x}", fnv1a(stamp_text));
-  if (fs::exists(exe) && read_file(obj / "qta_stamp") == stamp) {
-    spdlog::info("model up to date: {}", exe.string());
-    return exe;
-  }
-  fs::create_directories(obj);
   std::string includes;
   for (const char* dir : {"verif/tb", "verif/src", "verif/harness/include", "golden/include", "generator/include",
                           "common/include"})
@@ -104,8 +95,22 @@ fs::path build_model(const VerifyOptions& o, const fs::path& work, const fs::pat
   const std::string cmd = fmt::format(
       "cd {} && verilator --cc --exe --build -j 2 --top-module qta_top -f qta_top.f --Mdir {} -o Vqta_top_tb "
       "--trace-fst --x-assign unique --x-initial unique{} -CFLAGS {} -LDFLAGS {} -MAKEFLAGS {}{} > {} 2>&1",
-      quote(gen_dir.string()), quote(obj.string()), o.code_coverage ? " --coverage" : "", quote(cflags),
+      quote(gen_dir.string()), quote(obj.string()), o.code_coverage ? " --coverage-line" : "", quote(cflags),
       quote("-lspdlog -lfmt -pthread"), quote("CXX=" + o.compiler + (have_ccache() ? " OBJCACHE=ccache" : "")), sources, quote((obj / "build.log").string()));
+  // The model is rebuilt when the command, the RTL or any test-bench source changes.
+  std::string stamp_text = cmd;
+  for (const auto& f : bench_sources()) stamp_text += f.string() + read_file(f);
+  for (const auto& f : bench_headers()) stamp_text += f.string() + read_file(f);
+  std::vector<fs::path> rtl;
+  for (const auto& e : fs::directory_iterator(gen_dir / "rtl")) rtl.push_back(e.path());
+  std::sort(rtl.begin(), rtl.end());
+  for (const auto& f : rtl) stamp_text += f.filename().string() + read_file(f);
+  const std::string stamp = fmt::format("{:016x}", fnv1a(stamp_text));
+  if (fs::exists(exe) && read_file(obj / "qta_stamp") == stamp) {
+    spdlog::info("model up to date: {}", exe.string());
+    return exe;
+  }
+  fs::create_directories(obj);
   spdlog::info("building the Verilator model and test bench ({}), log: {}", o.compiler, (obj / "build.log").string());
   const auto t0 = std::chrono::steady_clock::now();
   if (run_command(cmd) != 0) {
@@ -233,7 +238,7 @@ int run_verify(const VerifyOptions& o) {
       std::string line, total;
       while (std::getline(log, line))
         if (line.find("Total coverage") != std::string::npos) total = line;
-      const std::string summary = fmt::format("code coverage (line + toggle, verilator --coverage): {}; merged data {}, "
+      const std::string summary = fmt::format("code coverage (line, verilator --coverage-line): {}; merged data {}, "
                                               "annotated sources {}\n",
                                               total.empty() ? "no data" : total, merged, (work / "annotated").string());
       std::ofstream(work / "coverage_summary.txt", std::ios::app) << summary;

@@ -19,7 +19,7 @@ struct VerifyOptions {
   int random_cases = 1000;
   int xcheck_seeds = 0;       // extra runs with +verilator+rand+reset+2 under seeds 1..N
   bool waves = false;
-  bool code_coverage = false; // verilator --coverage, merged with verilator_coverage
+  bool code_coverage = false; // verilator --coverage-line, merged with verilator_coverage
   bool expect_fail = false;   // mutation check: succeed only if some test fails
   std::string compiler = "clang++";
   std::string reproduce;      // the command line printed in failure messages

@@ -89,6 +89,11 @@ RunConfig read_environment() {
 
 std::vector<const TestInfo*> select_tests(const RunConfig& c) {
   const auto& all = test_registry();
+  std::set<std::string> names;
+  for (const auto& t : all)
+    if (!names.insert(t.name).second)
+      throw EnvError("two tests are named '" + t.name + "' (the second at " + t.file + ":" +
+                     std::to_string(t.line) + "): test names must be unique");
   std::vector<const TestInfo*> out;
   if (!c.testcases.empty()) {
     for (const auto& name : c.testcases) {

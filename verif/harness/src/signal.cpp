@@ -21,6 +21,15 @@ Signal::Signal(void* data, Storage st, int width, int capacity, std::string name
                                             name_, width, capacity));
 }
 
+Signal Signal::from_storage(void* data, Storage st, int width, std::string name) {
+  const int capacity = st == Storage::u8    ? 8
+                       : st == Storage::u16 ? 16
+                       : st == Storage::u32 ? 32
+                       : st == Storage::u64 ? 64
+                                            : ((width + 31) / 32) * 32;
+  return Signal(data, st, width, capacity, std::move(name));
+}
+
 uint64_t Signal::value() const {
   switch (storage_) {
     case Storage::u8: return *static_cast<const uint8_t*>(data_) & mask_of(width_);

@@ -49,10 +49,10 @@ def seed_lines(stdout):
 p, cmd = run({"COCOTB_RANDOM_SEED": "7"})
 check(p.returncode == 1, "a failing test makes the exit code 1", cmd, p)
 lines = p.stdout.splitlines()
-check(lines[-1] == "2 passed, 2 failed", "the last line is exactly '2 passed, 2 failed'", cmd, p)
+check(lines[-1] == "3 passed, 2 failed", "the last line is exactly '3 passed, 2 failed'", cmd, p)
 check(any(re.match(r"^\*\* TEST +STATUS  SIM TIME \(ns\)  REAL TIME \(s\)  RATIO \(ns/s\) \*\*$", l) for l in lines),
       "the summary table has cocotb's header", cmd, p)
-check(any(re.match(r"^\*\* TESTS=5 PASS=2 FAIL=2 SKIP=1 ", l) for l in lines), "the summary total line counts", cmd, p)
+check(any(re.match(r"^\*\* TESTS=6 PASS=3 FAIL=2 SKIP=1 ", l) for l in lines), "the summary total line counts", cmd, p)
 check(any(re.match(r"^\*\* test_contract\.skipped +SKIP +0\.00 +0\.00 +-\.-- +\*\*$", l) for l in lines),
       "a skipped test shows SKIP and -.-- ratio", cmd, p)
 log_re = re.compile(r"^ *(\d+\.\d\dns|-\.--ns) (DEBUG   |INFO    |WARNING |ERROR   |CRITICAL) (\S.{34}) (.*)$")
@@ -64,16 +64,17 @@ check(any(re.match(r"^ +5\.00ns ERROR    qta\.regression +fails_a_check failed: 
 
 root = ET.parse(os.path.join(TMP, "results.xml")).getroot()
 check(root.tag == "testsuites" and root.get("name") == "results", "results.xml root is <testsuites name=results>", cmd)
-check((root.get("tests"), root.get("failures"), root.get("skipped")) == ("5", "2", "1"),
-      "testsuites carries tests=5 failures=2 skipped=1", cmd)
+check((root.get("tests"), root.get("failures"), root.get("skipped")) == ("6", "2", "1"),
+      "testsuites carries tests=6 failures=2 skipped=1", cmd)
 suites = root.findall("testsuite")
 check(len(suites) == 1 and suites[0].get("name") == "all" and suites[0].get("package") == "all"
-      and suites[0].get("tests") == "5", "one <testsuite name=all package=all tests=5>", cmd)
+      and suites[0].get("tests") == "6", "one <testsuite name=all package=all tests=6>", cmd)
 prop = suites[0].find("property")
 check(prop is not None and prop.get("name") == "random_seed" and prop.get("value") == "7",
       "the run seed is a random_seed property", cmd)
 cases = {c.get("name"): c for c in suites[0].findall("testcase")}
-check(list(cases) == ["passes", "fails_a_check", "skipped", "expect_fail_but_passes", "reports_seed_and_random_state"],
+check(list(cases) == ["passes", "fails_a_check", "skipped", "expect_fail_but_passes", "reports_seed_and_random_state",
+                      "drops_a_coroutine"],
       "testcases appear in definition order", cmd)
 for name, c in cases.items():
     check(c.get("classname") == "test_contract" and c.get("file").endswith("test_contract.cpp")
@@ -87,6 +88,9 @@ check(fail is not None and "1 + 1 == 3" in fail.get("message") and f"test seed {
 check(cases["expect_fail_but_passes"].find("failure") is not None, "expect_fail on a passing test is a failure", cmd)
 check(cases["skipped"].find("skipped") is not None, "a skipped test has <skipped/>", cmd)
 check(cases["passes"].find("failure") is None and len(list(cases["passes"])) == 0, "a passing test has no children", cmd)
+
+check(any(re.match(r"^ +0\.00ns WARNING  qta\.scheduler +a coroutine was created but never awaited nor started", l)
+          for l in lines), "a dropped coroutine logs a WARNING", cmd, p)
 
 # 2. Test selection.
 p, cmd = run({"COCOTB_RANDOM_SEED": "7", "COCOTB_TEST_FILTER": "^pass"})

@@ -31,4 +31,14 @@ QTA_TEST(reports_seed_and_random_state) {
   dut.log().info("SEED {} {} {:#010x} {}", dut.test_name(), dut.seed(), tb.noreset.value(), dut.rng()());
 }
 
+Task<> never_awaited() {
+  co_await Timer(1, Unit::ns);
+}
+
+// Creates a coroutine and drops it without co_await: the harness warns (Python's RuntimeWarning).
+QTA_TEST(drops_a_coroutine) {
+  never_awaited();
+  co_await Timer(1, Unit::ns);
+}
+
 QTA_TEST_MAIN(Vcounter)

@@ -415,6 +415,35 @@ QTA_TEST(queue_is_fifo_and_put_blocks_when_full) {
   QTA_CHECK(empty);
 }
 
+Task<> hold_lock(Lock& lock, std::vector<int>& order, int id, double ns) {
+  co_await lock.acquire();
+  order.push_back(id);
+  co_await Timer(ns, Unit::ns);
+  lock.release();
+}
+
+QTA_TEST(lock_serialises_tasks_in_request_order) {
+  Lock lock("bus");
+  std::vector<int> order;
+  for (int id = 0; id < 3; ++id) start_soon(hold_lock(lock, order, id, 10));
+  co_await Timer(1, Unit::ns);
+  QTA_CHECK(lock.locked());
+  QTA_CHECK(order == (std::vector<int>{0}));
+  co_await lock.acquire();  // fourth in line: after 3 x 10 ns
+  QTA_CHECK_EQ(dut.now_ns(), 30.0);
+  QTA_CHECK(order == (std::vector<int>{0, 1, 2}));
+  lock.release();
+  QTA_CHECK(!lock.locked());
+}
+
+QTA_TEST(start_runs_the_task_up_to_its_first_await_before_returning) {
+  bool ran = false;
+  Task<int> t = co_await start(set_flag_then_return(ran, 4));
+  QTA_CHECK(ran);  // unlike start_soon
+  QTA_CHECK_EQ(dut.now_ns(), 0.0);
+  QTA_CHECK_EQ(co_await t, 8);
+}
+
 // ---- Clock ---------------------------------------------------------------------------------------
 
 QTA_TEST(clock_starts_high_and_stop_halts_it) {
@@ -513,6 +542,32 @@ QTA_TEST(combine_joins_tasks_and_triggers) {
   co_await Combine(a, Timer(10, Unit::ns), slow_value(2, 25));
   QTA_CHECK_EQ(dut.now_ns(), 40.0);
   QTA_CHECK_EQ(a.result(), 1);
+}
+
+// ---- signals by name (model verilated with --public-flat-rw) ------------------------------------
+
+QTA_TEST(signals_by_name_reach_internal_registers) {
+  CounterTb tb(dut);
+  co_await tb.start_and_reset(true);
+  co_await ClockCycles(tb.clk, 3);
+  Signal count_q = dut["count_q"];
+  QTA_CHECK_EQ(count_q.width(), 8);
+  QTA_CHECK_EQ(count_q.value(), 3u);
+  QTA_CHECK_EQ(dut["wide_o"].width(), 96);
+  QTA_CHECK_EQ(dut["noreset_q"].width(), 32);
+  // A write to a register is a deposit (cocotb: dut.count_q.value = 0x40): the design goes on
+  // from there.
+  tb.en.set(0);
+  count_q.set(0x40);
+  co_await ReadOnly();
+  QTA_CHECK_EQ(tb.count.value(), 0x40u);
+  std::string message;
+  try {
+    dut["no_such_signal"];
+  } catch (const std::invalid_argument& e) {
+    message = e.what();
+  }
+  QTA_CHECK(message.find("'no_such_signal' not found in TOP.counter") != std::string::npos);
 }
 
 // ---- throughput --------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ class SimModel : public Model {
   virtual const std::type_info& top_type() const = 0;
   virtual VerilatedContext& context() = 0;
   virtual void finish() = 0;  // model->final(), close the trace
+  // A signal by hierarchical name below the toplevel ("count_q", "u_sub.state_q"); needs a model
+  // verilated with --public-flat-rw (or the signal marked /*verilator public*/).
+  virtual Signal find_signal(const std::string& path) = 0;
 };
 
 class Dut {
@@ -51,6 +54,9 @@ class Dut {
   Signal signal(S& storage, std::string name, int width) {
     return Signal(storage, std::move(name), width);
   }
+
+  // A signal by name, cocotb's dut.count_q / dut.u_sub.state_q (see SimModel::find_signal).
+  Signal operator[](const std::string& path) { return model_.find_signal(path); }
 
   const std::string& test_name() const { return test_name_; }
   const std::string& toplevel() const { return toplevel_; }

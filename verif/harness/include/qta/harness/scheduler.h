@@ -106,7 +106,6 @@ class Scheduler {
   bool advance_time();
   void shutdown();
   void release_finished();
-  bool over() const { return test_over_; }
 
   Model& model_;
   int precision_;

@@ -34,6 +34,9 @@ class Signal {
   Signal(W& s, std::string name, int width = static_cast<int>(sizeof(W) * 8))
       : Signal(s.data(), Storage::wide, width, static_cast<int>(sizeof(W) * 8), std::move(name)) {}
 
+  // A handle on raw model storage of the given kind (used by name lookup).
+  static Signal from_storage(void* data, Storage st, int width, std::string name);
+
   bool valid() const { return data_ != nullptr; }
   const std::string& name() const { return name_; }
   int width() const { return width_; }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <utility>
@@ -57,6 +58,36 @@ inline void EventWait::arm(Waker& w) {
   else
     ev_->waiters_.push_back(node_);
 }
+
+// Mutual exclusion between tasks (cocotb: Lock). `co_await lock.acquire(); ... lock.release();`
+// Waiters get the lock in the order they asked for it.
+class Lock {
+ public:
+  explicit Lock(std::string name = {}) : name_(std::move(name)) {}
+  Lock(const Lock&) = delete;
+  Lock& operator=(const Lock&) = delete;
+  bool locked() const { return locked_; }
+  Task<> acquire() {
+    const uint64_t ticket = next_ticket_++;
+    while (locked_ || ticket != serving_) {
+      released_.clear();
+      co_await released_.wait();
+    }
+    locked_ = true;
+    ++serving_;
+  }
+  void release() {
+    if (!locked_) throw PhaseError("Lock '" + name_ + "' released while not locked");
+    locked_ = false;
+    released_.set();
+  }
+
+ private:
+  bool locked_ = false;
+  uint64_t next_ticket_ = 0, serving_ = 0;
+  Event released_;
+  std::string name_;
+};
 
 // FIFO between tasks; maxsize 0 means unbounded. get()/put() are coroutines that wait.
 template <class T>

@@ -296,6 +296,40 @@ detail::TaskAwaiter<T> Task<T>::operator co_await() const {
   return detail::TaskAwaiter<T>(*this);
 }
 
+namespace detail {
+template <class T>
+class StartAwaiter {
+ public:
+  explicit StartAwaiter(Task<T> t) : task_(std::move(t)) {}
+  bool await_ready() { return shutting_down(); }
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> h) {
+    root_ = h.promise().root;
+    start_soon(task_);       // queued first ...
+    root_->resume_point = h;
+    wake_root(*root_);       // ... so it runs until its first await before the caller resumes
+  }
+  Task<T> await_resume() {
+    if (shutting_down() || (root_ && root_->cancel_requested)) {
+      if (root_) root_->cancel_requested = false;
+      throw CancelledError();
+    }
+    return task_;
+  }
+
+ private:
+  Task<T> task_;
+  PromiseBase* root_ = nullptr;
+};
+}  // namespace detail
+
+// Starts `t` and lets it run until its first await before the caller continues (cocotb.start).
+//   Task<int> t = co_await start(f());
+template <class T>
+detail::StartAwaiter<T> start(Task<T> t) {
+  return detail::StartAwaiter<T>(std::move(t));
+}
+
 template <class T>
 Join<T> join(const Task<T>& t) {
   return Join<T>(t);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <verilated.h>
+#include <verilated_syms.h>
 #if VM_TRACE_FST
 #include <verilated_fst_c.h>
 #endif
@@ -58,6 +59,47 @@ class VerilatedModelOf final : public SimModel {
   void* top() override { return model_.get(); }
   const std::type_info& top_type() const override { return typeid(M); }
   VerilatedContext& context() override { return *ctx_; }
+  Signal find_signal(const std::string& path) override {
+    const VerilatedScopeNameMap* scopes = ctx_->scopeNameMap();
+    std::string top_scope;  // "TOP.<toplevel module>"
+    if (scopes)
+      for (const auto& [name, scope] : *scopes) {
+        const std::string n(name);
+        if (n.rfind("TOP.", 0) == 0 && n != "TOP.TOP" && n.find('.', 4) == std::string::npos) {
+          top_scope = n;
+          break;
+        }
+      }
+    const auto dot = path.rfind('.');
+    const std::string var = dot == std::string::npos ? path : path.substr(dot + 1);
+    const std::string scope_name =
+        top_scope + (dot == std::string::npos ? std::string() : "." + path.substr(0, dot));
+    const VerilatedScope* scope = nullptr;
+    if (scopes && !top_scope.empty()) {
+      auto it = scopes->find(scope_name.c_str());
+      if (it != scopes->end()) scope = it->second;
+    }
+    VerilatedVar* v = scope ? scope->varFind(var.c_str()) : nullptr;
+    if (!v)
+      throw std::invalid_argument("signal '" + path + "' not found in " +
+                                  (top_scope.empty() ? std::string("the model") : top_scope) +
+                                  ": verilate with --public-flat-rw (qta_harness_verilate ... PUBLIC) "
+                                  "or mark it /*verilator public*/");
+    if (v->udims() > 0 || v->dims() - v->udims() > 1)
+      throw std::invalid_argument("signal '" + path + "' is an array: only scalars and vectors are handles");
+    const int width = v->dims() == 0 ? 1 : std::abs(v->packed().left() - v->packed().right()) + 1;
+    Signal::Storage st;
+    switch (v->vltype()) {
+      case VLVT_UINT8: st = Signal::Storage::u8; break;
+      case VLVT_UINT16: st = Signal::Storage::u16; break;
+      case VLVT_UINT32: st = Signal::Storage::u32; break;
+      case VLVT_UINT64: st = Signal::Storage::u64; break;
+      case VLVT_WDATA: st = Signal::Storage::wide; break;
+      default: throw std::invalid_argument("signal '" + path + "' is not an integral variable");
+    }
+    return Signal::from_storage(v->datap(), st, width, path);
+  }
+
   void finish() override {
     if (finished_) return;
     finished_ = true;
