@@ -148,7 +148,10 @@ void generate(const Config& config, const fs::path& out_dir_in, const std::strin
               const fs::path& template_dir) {
   validate(config);
   if (out_dir_in.empty()) throw qta::UsageError("--out is empty: valid is a directory path");
-  const fs::path out_dir = fs::absolute(out_dir_in).lexically_normal();
+  fs::path out_dir = fs::absolute(out_dir_in).lexically_normal();
+  if (out_dir.filename().empty()) out_dir = out_dir.parent_path();  // "out/dir/" -> "out/dir"
+  if (out_dir == out_dir.root_path())
+    throw qta::UsageError(fmt::format("--out '{}' is a filesystem root: valid is a directory path", out_dir_in.string()));
   const fs::path parent = out_dir.parent_path();
   if (!fs::is_directory(parent))
     throw qta::UsageError(fmt::format("--out '{}': parent directory '{}' does not exist",

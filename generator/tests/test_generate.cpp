@@ -114,6 +114,9 @@ TEST_F(GenerateTest, ReplacesOnlyPreviousGeneratorOutput) {
   EXPECT_THROW(qta::gen::generate(c, root_ / "mine", "cmd"), qta::UsageError);
   EXPECT_EQ(slurp(root_ / "mine/notes.txt"), "keep");
   EXPECT_THROW(qta::gen::generate(c, root_ / "no/such/parent/out", "cmd"), qta::UsageError);
+  // A trailing separator names the same directory.
+  qta::gen::generate(c, (root_ / "slash").string() + "/", "cmd");
+  EXPECT_TRUE(fs::exists(root_ / "slash/manifest.json"));
 }
 
 TEST(GenerateDerived, AddressBitsAndMaxK) {

@@ -22,6 +22,11 @@
 
 namespace {
 
+// Command line for Verilator (+verilator+rand+reset+2 randomizes every register and memory at
+// time 0, which shows any dependence on initial values).
+int g_argc = 0;
+char** g_argv = nullptr;
+
 using qta::golden::MatI;
 using qta::golden::Op;
 using qta::golden::Rounding;
@@ -62,14 +67,26 @@ struct Done {
 class Dut {
  public:
   Dut() : ctx_(std::make_unique<VerilatedContext>()) {
+    if (g_argc > 0) ctx_->commandArgs(g_argc, g_argv);
     top_ = std::make_unique<Vqta_top>(ctx_.get(), "top");
     top_->clk_i = 0;
     top_->rst_ni = 0;
+    idle_inputs();
     for (int i = 0; i < 4; ++i) tick();
     top_->rst_ni = 1;
     tick();
   }
   ~Dut() { top_->final(); }
+
+  // Every input at a defined value (with +verilator+rand+reset+2 they start random).
+  void idle_inputs() {
+    top_->desc_valid_i = 0;
+    issue_fields(Desc{});
+    top_->bd_in_we_i = top_->bd_wt_we_i = top_->bd_out_we_i = 0;
+    top_->bd_in_addr_i = top_->bd_wt_addr_i = top_->bd_out_addr_i = 0;
+    top_->bd_in_wdata_i = top_->bd_wt_wdata_i = 0;
+    top_->bd_out_wdata_i = 0;
+  }
 
   void tick() {
     top_->clk_i = 0;
@@ -119,6 +136,17 @@ class Dut {
   // Pushes one descriptor through the valid/ready queue.
   void issue(const Desc& d) {
     top_->desc_valid_i = 1;
+    issue_fields(d);
+    top_->eval();
+    for (uint64_t i = 0; !top_->desc_ready_o; ++i) {
+      if (i > kTimeoutCycles) throw std::runtime_error("descriptor queue never became ready");
+      tick();
+    }
+    tick();
+    top_->desc_valid_i = 0;
+  }
+
+  void issue_fields(const Desc& d) {
     top_->desc_id_i = d.id;
     top_->desc_m_i = d.m;
     top_->desc_n_i = d.n;
@@ -136,13 +164,6 @@ class Dut {
     top_->desc_m0_i = d.m0;
     top_->desc_shift_i = d.shift;
     top_->desc_sr_seed_i = d.sr_seed;
-    top_->eval();
-    for (uint64_t i = 0; !top_->desc_ready_o; ++i) {
-      if (i > kTimeoutCycles) throw std::runtime_error("descriptor queue never became ready");
-      tick();
-    }
-    tick();
-    top_->desc_valid_i = 0;
   }
 
   // Waits for the completion of descriptor `id`; nullopt on timeout.
@@ -278,6 +299,26 @@ TEST(DirectedSim, OsTiledTransposedMatchesGolden) {
 TEST(DirectedSim, AutoThinOutputMatchesGolden) { run_gemm_case({20, 4, 24, false, false, 2}, test_seed() + 5); }
 TEST(DirectedSim, AutoLongReductionMatchesGolden) { run_gemm_case({9, 4, 40, true, false, 2}, test_seed() + 6); }
 
+// Random shapes (1..20 per dimension, so 1 to 3 tiles with ragged edges), transposes, strides,
+// dataflows and rounding modes; every case prints its parameters on failure.
+TEST(DirectedSim, RandomShapesMatchGolden) {
+  const uint64_t seed = test_seed() + 100;
+  qta::golden::Rng rng(seed);
+  auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng.next_u64() % static_cast<uint64_t>(hi - lo + 1)); };
+  for (int i = 0; i < 40; ++i) {
+    GemmCase g{pick(1, 20), pick(1, 20), pick(1, 20), pick(0, 1) == 1, pick(0, 1) == 1, pick(0, 2),
+               pick(0, 1) ? Rounding::SR : Rounding::RNE, static_cast<uint32_t>(pick(0, 3)),
+               static_cast<uint32_t>(pick(0, 3))};
+    const uint64_t case_seed = seed * 1000 + static_cast<uint64_t>(i);
+    SCOPED_TRACE("case " + std::to_string(i) + ": M " + std::to_string(g.m) + " N " + std::to_string(g.n) + " K " +
+                 std::to_string(g.k) + " a_trans " + std::to_string(g.a_trans) + " b_trans " +
+                 std::to_string(g.b_trans) + " dataflow " + std::to_string(g.dataflow) + " rounding " +
+                 std::to_string(static_cast<int>(g.rounding)));
+    run_gemm_case(g, case_seed);
+    if (::testing::Test::HasFailure()) break;  // the first failing case is the one to debug
+  }
+}
+
 // An illegal descriptor sets the error status; the next one in the queue still completes.
 TEST(DirectedSim, IllegalDescriptorSetsErrorAndQueueContinues) {
   const uint64_t seed = test_seed() + 7;
@@ -345,6 +386,8 @@ TEST(DirectedSim, IllegalDescriptorSetsErrorAndQueueContinues) {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
+  g_argc = argc;
+  g_argv = argv;
   std::printf("gen_directed_sim: seed %llu (set QTA_SEED to change)\n",
               static_cast<unsigned long long>(test_seed()));
   return RUN_ALL_TESTS();
