@@ -13,6 +13,9 @@ step() { printf '\n== %s\n' "$*"; }
 step "golden model: one LoRA forward+backward step, FP32 vs INT8 (tensors in $OUT/golden)"
 "$QTA" golden lora --tokens 64 --d-in 32 --d-out 48 --rank 4 --seed 1 --dump "$OUT/golden"
 
+step "Stable Diffusion v1.5 cross-attention LoRA layers (the workload table)"
+"$QTA" golden workloads
+
 step "golden model: FP32 and INT8 LoRA training side by side"
 "$QTA" golden train --steps 200 --seed 1
 
@@ -23,8 +26,8 @@ step "predicted performance on Stable Diffusion v1.5 LoRA GEMMs, 8x8 and 64x64 a
 "$QTA" perf --rows 8 --cols 8 --rank 4
 "$QTA" perf --rows 64 --cols 64 --rank 4
 
-step "verify the 8x8 RTL against the golden model"
-"$QTA" verify --rows 8 --cols 8 --suite all --seed 1 --work "$OUT/verify8x8"
+step "verify the 8x8 RTL against the golden model (results under build/verify/)"
+"$QTA" verify --rows 8 --cols 8 --suite all --seed 1
 
 step "synthesize the 8x8 configuration with the OSU 0.18um library"
 "$QTA" synth --rows 8 --cols 8 --out "$OUT/synth8x8"

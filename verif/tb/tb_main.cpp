@@ -40,6 +40,7 @@ class CoverageWritingModel final : public harness::SimModel {
   void* top() override { return inner_->top(); }
   const std::type_info& top_type() const override { return inner_->top_type(); }
   VerilatedContext& context() override { return inner_->context(); }
+  harness::Signal find_signal(const std::string& path) override { return inner_->find_signal(path); }
   void finish() override {
     if (finished_) return;
     finished_ = true;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "qta/harness/log.h"
@@ -124,38 +125,87 @@ class Monitor {
   Task<> task_;
 };
 
-// The signals of one valid/ready stream (data up to 64 bits).
+// The signals of one valid/ready stream.
 struct StreamBus {
   Signal clk, valid, ready, data;
 };
 
+// A stream word: uint64_t for data up to 64 bits, Words (32-bit words, least significant first)
+// for any width.
+using Words = std::vector<uint32_t>;
+
+namespace detail {
+inline void put_data(const Signal& s, uint64_t v) { s.set(v); }
+inline void put_data(const Signal& s, const Words& v) { s.set_words(v); }
+template <class T>
+T get_data(const Signal& s) {
+  if constexpr (std::is_same_v<T, Words>)
+    return s.words();
+  else
+    return s.value();
+}
+}  // namespace detail
+
 // Drives items onto a valid/ready stream as the source: raises valid with the data right after a
 // rising edge, holds both until the edge where ready was high, then moves on (back-to-back when
-// items are queued). `idle_gap(rng)` cycles with valid low are inserted between items when set.
-class StreamDriver : public Driver<uint64_t> {
+// items are queued). `gap_cycles()` idle cycles with valid low go before each item when set.
+template <class T>
+class BasicStreamDriver : public Driver<T> {
  public:
-  StreamDriver(std::string name, StreamBus bus) : Driver(std::move(name)), bus_(std::move(bus)) {}
+  BasicStreamDriver(std::string name, StreamBus bus) : Driver<T>(std::move(name)), bus_(std::move(bus)) {}
   std::function<unsigned()> gap_cycles;  // optional: idle cycles before each item
 
  protected:
-  Task<> drive(const uint64_t& item) override;
-  Task<> idle() override;
+  Task<> drive(const T& item) override {
+    if (gap_cycles) {
+      for (unsigned gap = gap_cycles(); gap > 0; --gap) {
+        bus_.valid.set(0);
+        co_await RisingEdge(bus_.clk);
+      }
+    }
+    bus_.valid.set(1);
+    detail::put_data(bus_.data, item);
+    for (;;) {
+      co_await ReadOnly();
+      const bool accepted = bus_.ready.value() != 0;
+      co_await RisingEdge(bus_.clk);
+      if (accepted) break;
+    }
+  }
+  Task<> idle() override {
+    bus_.valid.set(0);
+    co_return;
+  }
 
  private:
   StreamBus bus_;
 };
 
 // Monitors a valid/ready stream: emits `data` for every cycle with valid && ready.
-class StreamMonitor : public Monitor<uint64_t> {
+template <class T>
+class BasicStreamMonitor : public Monitor<T> {
  public:
-  StreamMonitor(std::string name, StreamBus bus) : Monitor(std::move(name)), bus_(std::move(bus)) {}
+  BasicStreamMonitor(std::string name, StreamBus bus) : Monitor<T>(std::move(name)), bus_(std::move(bus)) {}
 
  protected:
-  Task<> monitor() override;
+  Task<> monitor() override {
+    for (;;) {
+      co_await ReadOnly();
+      const bool fire = bus_.valid.value() && bus_.ready.value();
+      T data = detail::get_data<T>(bus_.data);
+      co_await RisingEdge(bus_.clk);
+      if (fire) this->emit(data);
+    }
+  }
 
  private:
   StreamBus bus_;
 };
+
+using StreamDriver = BasicStreamDriver<uint64_t>;     // data up to 64 bits
+using StreamMonitor = BasicStreamMonitor<uint64_t>;
+using WideStreamDriver = BasicStreamDriver<Words>;    // any data width
+using WideStreamMonitor = BasicStreamMonitor<Words>;
 
 // Drives `ready` of a sink: each cycle ready is high with probability `ready_percent`/100,
 // drawn from `rng` (reproducible from the test seed).
