@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "qta/cli.h"
+#include "qta/golden/workloads.h"
 #include "qta/gen/generate.h"
 #include "qta/perf/perf.h"
 
@@ -87,19 +88,22 @@ void run_perf(const PerfOptions& o) {
   int64_t all_ws = 0, all_os = 0, all_auto = 0, all_macs = 0;
   fmt::print("LoRA GEMM steps (docs/interfaces.md section 3) on a {}x{} array, rank {}\n", o.rows, o.cols, o.rank);
   fmt::print("cycles from the section 4 formula; util = MACs / (R*C*cycles)\n");
-  for (const Layer& layer : sd15_layers()) {
-    fmt::print("\nlayer: width {} (d_in = d_out), tokens {}\n", layer.width, layer.tokens);
+  // Every cross-attention projection of the SD v1.5 UNet (golden/workloads.h), each counted as
+  // many times as the UNet has it.
+  for (const qta::golden::LinearWorkload& layer : qta::golden::sd15_cross_attention_workloads()) {
+    fmt::print("\nlayer: {} x{}: X {}x{}, W {}x{}\n", layer.name, layer.count, layer.tokens, layer.d_in, layer.d_in,
+               layer.d_out);
     fmt::print("  {:<11} {:>18} {:>12} {:>12} {:>12} {:>4} {:>7} {:>7} {:>7}\n", "step", "M x N x K", "WS",
                "OS", "AUTO", "", "utilWS", "utilOS", "utilAU");
     int64_t sum_ws = 0, sum_os = 0, sum_auto = 0;
     nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-    for (const Step& s : lora_steps(layer.tokens, layer.width, layer.width, o.rank)) {
+    for (const Step& s : lora_steps(layer.tokens, layer.d_in, layer.d_out, o.rank)) {
       const int64_t ws = ws_cycles(s.gemm, arr), os = os_cycles(s.gemm, arr), au = auto_cycles(s.gemm, arr);
       const Dataflow pick = auto_dataflow(s.gemm, arr);
       sum_ws += ws;
       sum_os += os;
       sum_auto += au;
-      all_macs += s.gemm.m * s.gemm.n * s.gemm.k;
+      all_macs += layer.count * s.gemm.m * s.gemm.n * s.gemm.k;
       fmt::print("  {:<11} {:>18} {:>12} {:>12} {:>12} {:>4} {:>7.3f} {:>7.3f} {:>7.3f}\n", s.name,
                  fmt::format("{}x{}x{}", s.gemm.m, s.gemm.n, s.gemm.k), ws, os, au, to_string(pick),
                  utilization(s.gemm, arr, ws), utilization(s.gemm, arr, os), utilization(s.gemm, arr, au));
@@ -109,16 +113,18 @@ void run_perf(const PerfOptions& o) {
     }
     fmt::print("  {:<11} {:>18} {:>12} {:>12} {:>12}   speedup AUTO vs WS-only {:.3f}x, vs OS-only {:.3f}x\n",
                "total", "", sum_ws, sum_os, sum_auto, double(sum_ws) / sum_auto, double(sum_os) / sum_auto);
-    report["layers"].push_back({{"width", layer.width}, {"tokens", layer.tokens}, {"steps", steps},
+    report["layers"].push_back({{"name", layer.name}, {"count", layer.count}, {"tokens", layer.tokens},
+                                {"d_in", layer.d_in}, {"d_out", layer.d_out}, {"steps", steps},
                                 {"ws_cycles", sum_ws}, {"os_cycles", sum_os}, {"auto_cycles", sum_auto},
                                 {"speedup_vs_ws", double(sum_ws) / sum_auto},
                                 {"speedup_vs_os", double(sum_os) / sum_auto}});
-    all_ws += sum_ws;
-    all_os += sum_os;
-    all_auto += sum_auto;
+    all_ws += layer.count * sum_ws;
+    all_os += layer.count * sum_os;
+    all_auto += layer.count * sum_auto;
   }
   const double peak = double(o.rows) * o.cols;
-  fmt::print("\nall layers: WS-only {} cycles (util {:.3f}), OS-only {} (util {:.3f}), AUTO {} (util {:.3f})\n",
+  fmt::print("\nall {} cross-attention projections of the UNet (one LoRA training step each):\n", 64);
+  fmt::print("WS-only {} cycles (util {:.3f}), OS-only {} (util {:.3f}), AUTO {} (util {:.3f})\n",
              all_ws, all_macs / (peak * all_ws), all_os, all_macs / (peak * all_os), all_auto,
              all_macs / (peak * all_auto));
   fmt::print("speedup of flexible dataflow: {:.3f}x over WS-only, {:.3f}x over OS-only\n",

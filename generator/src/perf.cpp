@@ -45,9 +45,4 @@ std::vector<Step> lora_steps(int64_t tokens, int64_t d_in, int64_t d_out, int64_
   };
 }
 
-const std::vector<Layer>& sd15_layers() {
-  static const std::vector<Layer> layers = {{320, 4096}, {640, 1024}, {1280, 256}, {1280, 64}};
-  return layers;
-}
-
 }  // namespace qta::perf

@@ -10,13 +10,15 @@ python3 - "$work/perf.json" <<'PY' || exit 1
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["array"] == {"rows": 16, "cols": 8}, r["array"]
-assert len(r["layers"]) == 4
+assert len(r["layers"]) == 16  # to_q, to_k, to_v, to_out at four UNet levels
+assert sum(l["count"] for l in r["layers"]) == 64
 for layer in r["layers"]:
     assert len(layer["steps"]) == 8
     for s in layer["steps"]:
         assert s["auto_cycles"] == min(s["ws_cycles"], s["os_cycles"]), s
     assert layer["auto_cycles"] == sum(s["auto_cycles"] for s in layer["steps"])
 t = r["total"]
+assert t["auto_cycles"] == sum(l["count"] * l["auto_cycles"] for l in r["layers"]), t
 assert t["speedup_vs_ws"] >= 1.0 and t["speedup_vs_os"] >= 1.0, t
 print("PASS: perf JSON consistent; speedup vs WS-only %.3f, vs OS-only %.3f" % (t["speedup_vs_ws"], t["speedup_vs_os"]))
 PY

@@ -41,10 +41,7 @@ struct Step {
 // The eight GEMM steps for X: tokens x d_in, W: d_in x d_out, rank r.
 std::vector<Step> lora_steps(int64_t tokens, int64_t d_in, int64_t d_out, int64_t rank);
 
-// Stable Diffusion v1.5 UNet attention query projections: (width, tokens) at the four levels.
-struct Layer {
-  int64_t width = 0, tokens = 0;
-};
-const std::vector<Layer>& sd15_layers();
+// The Stable Diffusion v1.5 layer shapes are the golden model's table:
+// qta::golden::sd15_cross_attention_workloads() (golden/include/qta/golden/workloads.h).
 
 }  // namespace qta::perf
