@@ -136,6 +136,16 @@ void StagedDir::commit() {
   committed_ = true;
 }
 
+bool StagedDir::keep_as(const fs::path& dir) {
+  if (committed_) return false;
+  std::error_code ec;
+  if (fs::exists(dir)) fs::remove_all(dir, ec);
+  fs::rename(tmp_, dir, ec);
+  if (ec) return false;
+  committed_ = true;
+  return true;
+}
+
 std::string format_double(double v, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);

@@ -44,6 +44,9 @@ class StagedDir {
   const fs::path& path() const { return tmp_; }
   const fs::path& final_path() const { return final_; }
   void commit();
+  // Keeps the incomplete directory under `dir` (for the logs of a failed run). False if
+  // already committed.
+  bool keep_as(const fs::path& dir);
 
  private:
   fs::path final_, tmp_;

@@ -413,6 +413,21 @@ bool is_plain_posedge_dff(const LibCell& c) {
   return clk && d && clk->direction == "input" && d->direction == "input";
 }
 
+bool is_buffer(const LibCell& c) {
+  auto ins = pins_with_direction(c, "input");
+  auto outs = pins_with_direction(c, "output");
+  if (c.seq || ins.size() != 1 || outs.size() != 1 || outs[0]->function.empty() || !outs[0]->three_state.empty())
+    return false;
+  try {
+    auto f = parse_bool_expr(outs[0]->function);
+    for (int v = 0; v < 2; ++v)
+      if (f->eval([&](const std::string& n) { return n == ins[0]->name && v == 1; }) != (v == 1)) return false;
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 template <typename Pred>
 std::string smallest_cell(const Liberty& lib, Pred pred) {
   std::string best;
@@ -431,6 +446,12 @@ RequiredCells check_required_cells(const Liberty& lib) {
   RequiredCells r;
   r.nand2 = smallest_cell(lib, is_nand2);
   r.dff = smallest_cell(lib, is_plain_posedge_dff);
+  r.buf = smallest_cell(lib, is_buffer);
+  if (!r.buf.empty()) {
+    const LibCell& b = *lib.cell(r.buf);
+    r.buf_in = pins_with_direction(b, "input")[0]->name;
+    r.buf_out = pins_with_direction(b, "output")[0]->name;
+  }
   std::string missing;
   if (r.nand2.empty())
     missing += " a 2-input NAND (function \"!(A B)\", needed as the gate-equivalent unit);";

@@ -91,6 +91,9 @@ Liberty read_liberty(const std::string& path);
 struct RequiredCells {
   std::string nand2;
   std::string dff;
+  // Optional: the smallest non-inverting buffer, for `insbuf` (ports assigned to each other
+  // become buffers, since OpenSTA's reader rejects `assign {a, b} = ...`). Empty if none.
+  std::string buf, buf_in, buf_out;
 };
 RequiredCells check_required_cells(const Liberty& lib);
 

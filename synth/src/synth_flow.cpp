@@ -3,10 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include <fstream>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <regex>
 
 #include <fmt/format.h>
 
+#include "energy.h"
+#include "equiv.h"
 #include "flow_util.h"
 #include "gen_dir.h"
 #include "liberty.h"
@@ -30,6 +35,23 @@ std::string read_stat_block(const fs::path& stat_txt) { return read_text(stat_tx
 
 }  // namespace
 
+YosysOptions flow_yosys_options(const std::string& liberty, const RequiredCells& req, double period_ns,
+                                const fs::path& work) {
+  YosysOptions yopt{liberty, std::nullopt};
+  if (!req.buf.empty()) {
+    // ABC maps for the constrained period, each block's inputs driven by the liberty's
+    // smallest buffer and its outputs loaded like the STA's outputs (constraints.sdc).
+    yopt.abc_delay_ps = period_ns * 1000.0;
+    yopt.abc_constr = (work / "abc.constr").string();
+    fs::create_directories(work);
+    write_text(yopt.abc_constr, fmt::format("set_driving_cell {}\nset_load {}\n", req.buf, TimingOptions{}.output_load_pf));
+  }
+  yopt.buf_cell = req.buf;
+  yopt.buf_in = req.buf_in;
+  yopt.buf_out = req.buf_out;
+  return yopt;
+}
+
 void validate_inputs_without_rtl(const SynthOptions& opt) {
   Liberty lib = read_liberty(opt.liberty);
   check_required_cells(lib);
@@ -50,6 +72,11 @@ void validate_inputs(const SynthOptions& opt) {
   read_generated_dir(opt.rtl_dir);
 }
 
+namespace {
+nlohmann::json run_synth_staged(const SynthOptions& opt, const Liberty& lib, const RequiredCells& req,
+                                const GeneratedDesign& design, StagedDir& staged, double t_start);
+}  // namespace
+
 nlohmann::json run_synth(const SynthOptions& opt) {
   double t_start = now_seconds();
   validate_inputs(opt);
@@ -59,10 +86,24 @@ nlohmann::json run_synth(const SynthOptions& opt) {
   require_tools({"yosys", "sta"});
 
   StagedDir staged(opt.out);
+  try {
+    return run_synth_staged(opt, lib, req, design, staged, t_start);
+  } catch (const qta::CheckFailed& e) {
+    // A tool failed: keep its scripts and logs (not the output directory, which stays absent).
+    fs::path kept = opt.out;
+    kept += ".failed";
+    if (!staged.keep_as(kept)) throw;
+    throw qta::CheckFailed(std::string(e.what()) + "\n(scripts and logs of the failed run kept in " + kept.string() + ")");
+  }
+}
+
+namespace {
+nlohmann::json run_synth_staged(const SynthOptions& opt, const Liberty& lib, const RequiredCells& req,
+                                const GeneratedDesign& design, StagedDir& staged, double t_start) {
   fs::path work = staged.path() / "work";
   fs::create_directories(work);
   std::string liberty_abs = fs::absolute(opt.liberty).string();
-  YosysOptions yopt{liberty_abs, std::nullopt};
+  YosysOptions yopt = flow_yosys_options(liberty_abs, req, opt.period_ns, work);
 
   spdlog::info("synth: Yosys on qta_pe alone ({})", design.dir.string());
   YosysResult pe = run_yosys(design.rtl_files, "qta_pe", yopt, work, "pe");
@@ -118,20 +159,198 @@ nlohmann::json run_synth(const SynthOptions& opt) {
                    {"timing", to_json(pe_t)}};
   summary["area"] = to_json(top_area);
   summary["timing"] = to_json(top_t);
+  // Energy per MAC (gate-level simulation of the PE netlist) and the optional equivalence.
+  std::string cell_verilog = opt.cell_verilog;
+  if (cell_verilog.empty() && fs::absolute(opt.liberty) == fs::absolute(kDefaultLiberty)) cell_verilog = kDefaultCellVerilog;
+  if (opt.energy) {
+    if (cell_verilog.empty()) {
+      summary["energy"] = {{"skipped", "a liberty other than the default needs --cell-verilog (the Verilog models of its cells) for the gate-level simulation"}};
+      spdlog::warn("synth: energy skipped: {}", summary["energy"]["skipped"].get<std::string>());
+    } else {
+      std::vector<EnergyResult> runs;
+      for (const char* mode : {"ws", "os"}) {
+        EnergyOptions eopt;
+        eopt.mode = mode;
+        eopt.cycles = opt.energy_cycles;
+        eopt.seed = opt.seed;
+        eopt.period_ns = opt.period_ns;
+        spdlog::info("synth: gate-level energy run of qta_pe ({}, {} cycles)", mode, eopt.cycles);
+        runs.push_back(run_pe_energy(pe.netlist_v, pe.netlist_json, lib, cell_verilog, work / "energy", eopt));
+      }
+      write_text(staged.path() / "energy.rpt", header + "\n" + energy_report_text(runs, lib));
+      summary["energy"] = {{"pj_per_mac_ws", runs[0].pj_per_mac()}, {"pj_per_mac_os", runs[1].pj_per_mac()},
+                           {"input_slew_ns", EnergyOptions{}.input_slew_ns}, {"period_ns", opt.period_ns},
+                           {"cell_verilog", cell_verilog}, {"runs", {to_json(runs[0]), to_json(runs[1])}}};
+    }
+  }
+  bool equiv_failed = false;
+  if (opt.equiv) {
+    if (cell_verilog.empty())
+      throw qta::UsageError("--equiv: a liberty other than the default needs --cell-verilog (the Verilog models of its cells)");
+    spdlog::info("synth: gate-level equivalence of qta_pe against the RTL ({} cycles)", opt.equiv_cycles);
+    EquivResult eq = run_pe_equivalence(design.rtl_files, pe.netlist_v, pe.netlist_json, cell_verilog,
+                                        work / "equiv", opt.seed, opt.equiv_cycles);
+    write_text(staged.path() / "equiv.rpt", header + "\n" + eq.message + "\n");
+    summary["equiv"] = to_json(eq);
+    equiv_failed = !eq.pass;
+  }
   summary["yosys_check_problems"] = {{"pe", pe.check_problems}, {"top", top.check_problems}};
   summary["times_s"] = {{"yosys_pe", pe.seconds}, {"yosys_top", top.seconds},
                         {"sta_pe", pe_t.seconds}, {"sta_top", top_t.seconds}};
   summary["times_s"]["total"] = seconds_since(t_start);
   write_text(staged.path() / "summary.json", summary.dump(2) + "\n");
   staged.commit();
+  if (equiv_failed)
+    throw qta::CheckFailed("synth: the PE netlist is not equivalent to the RTL: " + summary["equiv"]["message"].get<std::string>() +
+                           " (reports in " + opt.out.string() + ")");
   spdlog::info("synth: PE {:.0f} um^2 ({:.0f} GE), {} {:.0f} um^2, clock {:.1f} MHz; wrote {}",
                pe_block.stat_area_um2, pe_block.total.area_um2 / pe_area.nand2_um2, design.top,
                top_area.top_um2, top_t.achievable_mhz, opt.out.string());
   return summary;
 }
+}  // namespace
 
-nlohmann::json run_sweep(const std::vector<std::pair<int, int>>&, const SynthOptions&, GenerateFn) {
-  throw qta::UsageError("--sweep: not implemented yet");
+namespace {
+
+double block_area(const nlohmann::json& area, const std::string& block) {
+  double sum = 0;
+  for (const auto& b : area.at("blocks"))
+    if (b.at("block") == block) sum += b.at("total").at("area_um2").get<double>() * b.at("instances").get<double>();
+  return sum;
+}
+
+// Area against the number of PEs, log-log, two series: the whole accelerator (buffers as the
+// SRAM estimate) and the PE array alone.
+std::string area_svg(const nlohmann::json& rows) {
+  const double W = 640, H = 420, L = 80, R = 170, T = 40, B = 60;
+  double xmin = 1e30, xmax = 0, ymin = 1e30, ymax = 0;
+  for (const auto& r : rows) {
+    double pes = r.at("pes").get<double>();
+    xmin = std::min(xmin, pes);
+    xmax = std::max(xmax, pes);
+    for (const char* k : {"top_with_sram_estimate_um2", "array_um2"}) {
+      double v = r.at(k).get<double>() / 1e6;
+      if (v > 0) {
+        ymin = std::min(ymin, v);
+        ymax = std::max(ymax, v);
+      }
+    }
+  }
+  double lx0 = std::floor(std::log10(xmin)), lx1 = std::ceil(std::log10(xmax));
+  double ly0 = std::floor(std::log10(ymin)), ly1 = std::ceil(std::log10(ymax));
+  if (lx1 <= lx0) lx1 = lx0 + 1;
+  if (ly1 <= ly0) ly1 = ly0 + 1;
+  auto X = [&](double v) { return L + (std::log10(v) - lx0) / (lx1 - lx0) * (W - L - R); };
+  auto Y = [&](double v) { return H - B - (std::log10(v) - ly0) / (ly1 - ly0) * (H - T - B); };
+  std::string s = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      "<!-- Generated by qta synth --sweep: area against array size (log-log). -->\n"
+      "<rect width=\"{0}\" height=\"{1}\" fill=\"white\"/>\n"
+      "<text x=\"{2}\" y=\"24\" font-size=\"14\">qta: area against array size</text>\n",
+      W, H, L);
+  for (double e = lx0; e <= lx1; ++e) {
+    double x = X(std::pow(10, e));
+    s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>\n"
+                     "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4:g}</text>\n",
+                     x, T, H - B, H - B + 16, std::pow(10, e));
+  }
+  for (double e = ly0; e <= ly1; ++e) {
+    double y = Y(std::pow(10, e));
+    s += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#ddd\"/>\n"
+                     "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:g}</text>\n",
+                     L, y, W - R, L - 6, y + 4, std::pow(10, e));
+  }
+  s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n", L, T,
+                   W - L - R, H - T - B);
+  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">processing elements (rows x cols)</text>\n",
+                   L + (W - L - R) / 2, H - 20);
+  s += fmt::format("<text transform=\"translate(22,{}) rotate(-90)\" text-anchor=\"middle\">area (mm^2)</text>\n",
+                   T + (H - T - B) / 2);
+  struct Series {
+    const char* key;
+    const char* label;
+    const char* color;
+  };
+  int li = 0;
+  for (const Series& ser : {Series{"top_with_sram_estimate_um2", "accelerator (buffers: SRAM estimate)", "#1f77b4"},
+                            Series{"array_um2", "PE array", "#d62728"}}) {
+    std::string pts;
+    for (const auto& r : rows) {
+      double v = r.at(ser.key).get<double>() / 1e6;
+      if (v <= 0) continue;
+      double x = X(r.at("pes").get<double>()), y = Y(v);
+      pts += fmt::format("{:.1f},{:.1f} ", x, y);
+      s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"><title>{}: {:.4f} mm^2</title></circle>\n",
+                       x, y, ser.color, r.at("size").get<std::string>(), v);
+    }
+    s += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", pts, ser.color);
+    double ly = T + 10 + 36 * li++;
+    s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" stroke-width=\"2\"/>\n"
+                     "<text x=\"{4}\" y=\"{5}\" font-size=\"11\">{6}</text>\n",
+                     W - R + 10, ly, W - R + 30, ser.color, W - R + 10, ly + 16, ser.label);
+  }
+  for (const auto& r : rows)
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#555\">{}</text>\n",
+                     X(r.at("pes").get<double>()), H - B - 4, r.at("size").get<std::string>());
+  return s + "</svg>\n";
+}
+
+}  // namespace
+
+nlohmann::json run_sweep(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base, GenerateFn generate) {
+  validate_inputs_without_rtl(base);
+  StagedDir staged(base.out);
+  nlohmann::json rows = nlohmann::json::array();
+  std::string table = fmt::format("{:<9} {:>6} {:>12} {:>12} {:>12} {:>14} {:>16} {:>11} {:>9} {:>8}\n", "size",
+                                  "PEs", "PE um^2", "array um^2", "quant. um^2", "top um^2 (FF)",
+                                  "top um^2 (SRAM)", "top kGE", "clock MHz", "synth s");
+  for (const auto& [r, c] : sizes) {
+    std::string size = fmt::format("{}x{}", r, c);
+    fs::path gen = staged.path() / (size + ".gen");
+    generate(r, c, gen, base.command);
+    SynthOptions opt = base;
+    opt.rtl_dir = gen;
+    opt.out = staged.path() / size;
+    // The PE does not change with the array size: its energy and equivalence are measured by
+    // the single-configuration runs, the sweep reports area and clock.
+    opt.energy = false;
+    opt.equiv = false;
+    spdlog::info("synth sweep: {}", size);
+    nlohmann::json sum = run_synth(opt);
+    std::error_code ec;
+    fs::remove_all(gen, ec);
+    const auto& area = sum.at("area");
+    nlohmann::json row = {{"size", size},
+                          {"rows", r},
+                          {"cols", c},
+                          {"pes", r * c},
+                          {"pe_um2", sum.at("pe").at("area_um2")},
+                          {"array_um2", block_area(area, "array")},
+                          {"quantizer_um2", block_area(area, "quantizer")},
+                          {"top_area_um2", area.at("top_area_um2")},
+                          {"top_with_sram_estimate_um2", area.at("top_with_sram_estimate_um2")},
+                          {"top_nand2_eq", area.at("top_nand2_eq")},
+                          {"achievable_clock_mhz", sum.at("timing").at("achievable_clock_mhz")},
+                          {"critical_path_group", sum.at("timing").at("critical_path").at("group")},
+                          {"synth_seconds", sum.at("times_s").at("total")}};
+    table += fmt::format("{:<9} {:>6} {:>12.0f} {:>12.0f} {:>12.0f} {:>14.0f} {:>16.0f} {:>11.1f} {:>9.1f} {:>8.0f}\n",
+                         size, r * c, row["pe_um2"].get<double>(), row["array_um2"].get<double>(),
+                         row["quantizer_um2"].get<double>(), row["top_area_um2"].get<double>(),
+                         row["top_with_sram_estimate_um2"].get<double>(), row["top_nand2_eq"].get<double>() / 1000,
+                         row["achievable_clock_mhz"].get<double>(), row["synth_seconds"].get<double>());
+    rows.push_back(row);
+  }
+  nlohmann::json out = {{"command", base.command}, {"liberty", base.liberty}, {"sizes", rows}};
+  std::string rpt = "# qta synth sweep: area and clock against array size\n# command: " + base.command +
+                    "\n# top um^2 (FF): buffers synthesized as flip-flops (or macros as the SRAM estimate, see each area.rpt);"
+                    "\n# top um^2 (SRAM): every buffer replaced by the per-bit SRAM estimate (docs/synthesis.md)\n\n" + table;
+  write_text(staged.path() / "sweep.rpt", rpt);
+  write_text(staged.path() / "sweep.json", out.dump(2) + "\n");
+  write_text(staged.path() / "area_scaling.svg", area_svg(rows));
+  staged.commit();
+  std::printf("%s", table.c_str());
+  spdlog::info("synth sweep: wrote {}/sweep.rpt, sweep.json, area_scaling.svg", base.out.string());
+  return out;
 }
 
 std::vector<std::pair<int, int>> parse_sweep(const std::string& spec) {

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "area.h"
+#include "liberty.h"
+#include "yosys_flow.h"
 
 namespace qta::synth {
 
@@ -37,6 +39,11 @@ struct SynthOptions {
 // equiv.rpt, work/ with scripts, logs and netlists) into opt.out, atomically. Returns the
 // summary it wrote.
 nlohmann::json run_synth(const SynthOptions& opt);
+
+// The Yosys options of the flow: ABC mapped for the period with buffering (abc -D -constr,
+// constraint file written into `work`), `insbuf` with the liberty's buffer.
+YosysOptions flow_yosys_options(const std::string& liberty, const RequiredCells& req, double period_ns,
+                                const std::filesystem::path& work);
 
 // Checks the inputs that do not need the tools (liberty readable and complete, directory
 // generated); throws qta::UsageError naming the bad value.

@@ -135,14 +135,32 @@ YosysResult run_yosys(const std::vector<fs::path>& files, const std::string& top
     blackboxes.push_back(item);
   }
 
+  std::string pe_modules;
+  for (const auto& [name, bits] : rtl_bits)
+    if (base_module_name(name) == "qta_pe") pe_modules += (pe_modules.empty() ? "" : " ") + name;
+
   mustache tmpl(read_text(scripts / "synth.ys.mustache"));
   data ctx;
   ctx.set("top", top);
   ctx.set("liberty", opt.liberty);
   ctx.set("files", file_list);
   ctx.set("blackboxes", blackboxes);
+  if (!pe_modules.empty() && opt.abc_fast) ctx.set("full_abc_modules", pe_modules);
+  else ctx.set("full_abc_modules", false);
+  ctx.set("abc_fast", opt.abc_fast && base_module_name(top) != "qta_pe");
   if (opt.abc_delay_ps) ctx.set("abc_delay_ps", std::to_string(static_cast<long>(*opt.abc_delay_ps)));
   else ctx.set("abc_delay_ps", false);
+  if (!opt.abc_constr.empty() && opt.abc_delay_ps) ctx.set("abc_constr", opt.abc_constr);
+  else ctx.set("abc_constr", false);
+  if (!opt.buf_cell.empty()) {
+    data buf;
+    buf.set("cell", opt.buf_cell);
+    buf.set("in", opt.buf_in);
+    buf.set("out", opt.buf_out);
+    ctx.set("insbuf", buf);
+  } else {
+    ctx.set("insbuf", false);
+  }
   ctx.set("check_txt", check_txt.string());
   ctx.set("stat_txt", r.stat_txt.string());
   ctx.set("stat_json", stat_json.string());

@@ -39,8 +39,15 @@ enum class BufferImpl {
 struct YosysOptions {
   std::string liberty;
   std::optional<double> abc_delay_ps;  // `abc -D`: delay target; none = area-oriented mapping
+  // `abc -constr FILE` (needs abc_delay_ps): driving cell and load, enables ABC's buffering
+  // and gate sizing. Empty: none.
+  std::string abc_constr;
   BufferImpl buffers = BufferImpl::Auto;
   long flop_limit_bits = 16384;
+  // `abc -fast` for every module but qta_pe (which always gets the full script).
+  bool abc_fast = true;
+  // Buffer cell for `insbuf` (RequiredCells::buf); empty: no buffers inserted.
+  std::string buf_cell, buf_in, buf_out;
 };
 
 // Synthesizes `top` from `files` in `work_dir` (file names prefixed with `tag`). Throws

@@ -86,6 +86,29 @@ TEST_F(FixtureFlow, TopAreaAddsUpOverBlocksAndBuffersGetSramEstimate) {
   EXPECT_DOUBLE_EQ(a["top_with_sram_estimate_um2"].get<double>(), array + 128 * 10.0);
 }
 
+TEST_F(FixtureFlow, EnergyPerMacFromEveryNetOfTheGateLevelRun) {
+  ASSERT_TRUE(fs::exists(out_ / "energy.rpt"));
+  const auto& e = summary_["energy"];
+  ASSERT_TRUE(e.contains("runs")) << e.dump();
+  const auto& ws = e["runs"][0];
+  const auto& os = e["runs"][1];
+  EXPECT_EQ(ws["mode"], "ws");
+  EXPECT_EQ(ws["macs"], 1000) << "WS: one MAC per cycle";
+  EXPECT_EQ(os["macs"], 1000 / 20 * 16) << "OS: 16 compute + 4 read-out cycles per tile";
+  for (const auto& r : {ws, os}) {
+    EXPECT_EQ(r["nets_not_traced"], 0) << "every net of the netlist must be found in the VCD";
+    EXPECT_GT(r["nets_with_activity"].get<long>(), r["nets"].get<long>() / 2);
+    EXPECT_GT(r["switching_pj"].get<double>(), 0);
+    EXPECT_GT(r["internal_pj"].get<double>(), 0);
+  }
+  // The clock net alone: 2 transitions per cycle of 48 flip-flop clock pins.
+  Liberty lib = read_liberty(kDefaultLiberty);
+  double clk_cap = 48 * lib.cell("DFFPOSX1")->pin("CLK")->capacitance;
+  double v2 = lib.nom_voltage * lib.nom_voltage;
+  EXPECT_GT(ws["clock_pj"].get<double>(), 1000 * clk_cap * v2);
+  EXPECT_DOUBLE_EQ(e["pj_per_mac_ws"].get<double>(), ws["total_pj"].get<double>() / 1000);
+}
+
 TEST_F(FixtureFlow, TimingHasPathGroupsAndCriticalPath) {
   const auto& t = summary_["timing"];
   ASSERT_TRUE(t["path_groups"]["reg2reg"].is_object());
