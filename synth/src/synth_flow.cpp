@@ -297,9 +297,28 @@ std::string area_svg(const nlohmann::json& rows) {
 
 }  // namespace
 
+namespace {
+nlohmann::json run_sweep_staged(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base,
+                                GenerateFn generate, StagedDir& staged);
+}  // namespace
+
 nlohmann::json run_sweep(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base, GenerateFn generate) {
   validate_inputs_without_rtl(base);
   StagedDir staged(base.out);
+  try {
+    return run_sweep_staged(sizes, base, generate, staged);
+  } catch (const qta::CheckFailed& e) {
+    fs::path kept = base.out;
+    kept += ".failed";
+    if (!staged.keep_as(kept)) throw;
+    throw qta::CheckFailed(std::string(e.what()) + "\n(the sweep so far, with the failed size's logs, kept in " +
+                           kept.string() + ")");
+  }
+}
+
+namespace {
+nlohmann::json run_sweep_staged(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base,
+                                GenerateFn generate, StagedDir& staged) {
   nlohmann::json rows = nlohmann::json::array();
   std::string table = fmt::format("{:<9} {:>6} {:>12} {:>12} {:>12} {:>14} {:>16} {:>11} {:>9} {:>8}\n", "size",
                                   "PEs", "PE um^2", "array um^2", "quant. um^2", "top um^2 (FF)",
@@ -352,6 +371,7 @@ nlohmann::json run_sweep(const std::vector<std::pair<int, int>>& sizes, const Sy
   spdlog::info("synth sweep: wrote {}/sweep.rpt, sweep.json, area_scaling.svg", base.out.string());
   return out;
 }
+}  // namespace
 
 std::vector<std::pair<int, int>> parse_sweep(const std::string& spec) {
   static const std::regex item_re(R"(^\s*(\d{1,4})\s*[xX]\s*(\d{1,4})\s*$)");

@@ -150,8 +150,23 @@ YosysResult run_yosys(const std::vector<fs::path>& files, const std::string& top
   ctx.set("abc_fast", opt.abc_fast && base_module_name(top) != "qta_pe");
   if (opt.abc_delay_ps) ctx.set("abc_delay_ps", std::to_string(static_cast<long>(*opt.abc_delay_ps)));
   else ctx.set("abc_delay_ps", false);
-  if (!opt.abc_constr.empty() && opt.abc_delay_ps) ctx.set("abc_constr", opt.abc_constr);
-  else ctx.set("abc_constr", false);
+  if (!opt.abc_constr.empty() && opt.abc_delay_ps) {
+    ctx.set("abc_constr", opt.abc_constr);
+    if (opt.abc_fast && base_module_name(top) != "qta_pe") {
+      // Yosys' fast script with constraints (strash; dretime; map; buffer; upsize; dnsize)
+      // with a `cleanup` before `buffer`, which otherwise aborts on a dangling node.
+      fs::path script = work_dir / (tag + ".abc_fast.script");
+      std::string d = std::to_string(static_cast<long>(*opt.abc_delay_ps));
+      write_text(script, "strash; dretime; map -D " + d + "; cleanup; buffer; upsize -D " + d + "; dnsize -D " + d +
+                             "; stime -p\n");
+      ctx.set("abc_fast_script", script.string());
+    } else {
+      ctx.set("abc_fast_script", false);
+    }
+  } else {
+    ctx.set("abc_constr", false);
+    ctx.set("abc_fast_script", false);
+  }
   if (!opt.buf_cell.empty()) {
     data buf;
     buf.set("cell", opt.buf_cell);

@@ -219,5 +219,60 @@ TEST(SweepSpec, TypoIsUsageErrorNamingTheItem) {
   EXPECT_NE(usage_error_of([] { parse_sweep("4x4,8y8"); }).find("'8y8'"), std::string::npos);
 }
 
+
+// The sweep machinery on the fixture: each "size" is a copy of the 2x2 fixture, so the test
+// checks the table, JSON, SVG and staging, not the scaling itself (that is the nightly run).
+void copy_fixture(int, int, const fs::path& dir, const std::string&) {
+  fs::copy(test::fixture_dir(), dir, fs::copy_options::recursive);
+}
+void write_nothing(int, int, const fs::path& dir, const std::string&) { fs::create_directories(dir); }
+
+TEST(Sweep, WritesTableJsonAndSvgPerSize) {
+  fs::path out = test::scratch_dir("sweep") / "out";
+  SynthOptions opt;
+  opt.out = out;
+  opt.command = "test_sweep";
+  nlohmann::json j = run_sweep({{2, 2}, {4, 8}}, opt, &copy_fixture);
+  ASSERT_EQ(j["sizes"].size(), 2u);
+  EXPECT_EQ(j["sizes"][0]["size"], "2x2");
+  EXPECT_EQ(j["sizes"][1]["pes"], 32);
+  auto on_disk = nlohmann::json::parse(read_text(out / "sweep.json"));
+  EXPECT_EQ(on_disk, j);
+  for (const char* size : {"2x2", "4x8"}) {
+    EXPECT_TRUE(fs::exists(out / size / "summary.json")) << size;
+    EXPECT_FALSE(fs::exists(out / (std::string(size) + ".gen"))) << "generated copy not removed";
+  }
+  // Same design twice: same areas; each figure is the one of that size's summary.json.
+  EXPECT_DOUBLE_EQ(j["sizes"][0]["top_area_um2"].get<double>(), j["sizes"][1]["top_area_um2"].get<double>());
+  auto sum = nlohmann::json::parse(read_text(out / "2x2" / "summary.json"));
+  double array = -1;
+  for (const auto& b : sum["area"]["blocks"])
+    if (b["block"] == "array") array = b["total"]["area_um2"].get<double>();
+  EXPECT_GT(array, 0);
+  EXPECT_DOUBLE_EQ(j["sizes"][0]["array_um2"].get<double>(), array);
+  EXPECT_DOUBLE_EQ(j["sizes"][0]["pe_um2"].get<double>(), sum["pe"]["area_um2"].get<double>());
+  EXPECT_DOUBLE_EQ(j["sizes"][0]["achievable_clock_mhz"].get<double>(), sum["timing"]["achievable_clock_mhz"].get<double>());
+  std::string rpt = read_text(out / "sweep.rpt");
+  EXPECT_NE(rpt.find("\n2x2 "), std::string::npos) << rpt;
+  EXPECT_NE(rpt.find("\n4x8 "), std::string::npos) << rpt;
+  std::string svg = read_text(out / "area_scaling.svg");
+  EXPECT_EQ(svg.rfind("<svg ", 0), 0u);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  size_t polylines = 0;
+  for (size_t p = svg.find("<polyline"); p != std::string::npos; p = svg.find("<polyline", p + 1)) ++polylines;
+  EXPECT_EQ(polylines, 2u);
+  EXPECT_NE(svg.find("<title>4x8:"), std::string::npos);
+  EXPECT_FALSE(fs::exists(out / "2x2" / "energy.rpt")) << "the sweep skips the energy run";
+}
+
+TEST(Sweep, ASizeThatIsNotAGeneratedDirectoryLeavesNothing) {
+  fs::path base = test::scratch_dir("sweep_bad");
+  SynthOptions opt;
+  opt.out = base / "out";
+  std::string msg = usage_error_of([&] { run_sweep({{2, 2}}, opt, &write_nothing); });
+  EXPECT_NE(msg.find("manifest.json"), std::string::npos) << msg;
+  for (const auto& e : fs::directory_iterator(base)) ADD_FAILURE() << "left behind: " << e.path();
+}
+
 }  // namespace
 }  // namespace qta::synth
