@@ -30,6 +30,10 @@ step "verify the 8x8 RTL against the golden model (results under build/verify/)"
 "$QTA" verify --rows 8 --cols 8 --suite all --seed 1
 
 step "synthesize the 8x8 configuration with the OSU 0.18um library"
-"$QTA" synth --rows 8 --cols 8 --out "$OUT/synth8x8"
+"$QTA" synth --rows 8 --cols 8 --out "$OUT/synth8x8" --equiv
+grep -E "^(top|pe|array|quantizer|scheduler) " "$OUT/synth8x8/area.rpt" | head -8
+grep -E "^achievable clock" "$OUT/synth8x8/timing.rpt"
+sed -n '/^Energy per/,$p' "$OUT/synth8x8/energy.rpt"
+grep -E "^EQUIV" "$OUT/synth8x8/equiv.rpt"
 
 step "done: reports under $OUT"

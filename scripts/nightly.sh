@@ -3,7 +3,8 @@
 # random GEMMs than `make test`, X checks, and a Markdown report a team reads in the morning.
 #   scripts/nightly.sh [OUT_DIR]          (default out/nightly/<UTC date>)
 # Environment: CONFIGS (default "4x4 8x8 16x8 16x16 32x32"), SEEDS (default "1 2 3"),
-#   RANDOM_CASES (default 5000), XCHECK (default 2), BUILD (default build).
+#   RANDOM_CASES (default 5000), XCHECK (default 2), BUILD (default build),
+#   SYNTH_SWEEP (default "4x4,8x8,16x16"; empty skips the synthesis sweep).
 # Exit code: 0 if every run passed, 1 otherwise. Long: never part of `make test`.
 set -uo pipefail
 BUILD=${BUILD:-build}
@@ -12,6 +13,7 @@ CONFIGS=${CONFIGS:-"4x4 8x8 16x8 16x16 32x32"}
 SEEDS=${SEEDS:-"1 2 3"}
 RANDOM_CASES=${RANDOM_CASES:-5000}
 XCHECK=${XCHECK:-2}
+SYNTH_SWEEP=${SYNTH_SWEEP-4x4,8x8,16x16}
 mkdir -p "$OUT"
 runs="$OUT/runs.tsv"
 printf 'config\tseed\texit\tseconds\tlog\twork\n' > "$runs"
@@ -33,6 +35,11 @@ for cfg in $CONFIGS; do
     echo "$cfg seed $seed: exit $rc ($(tail -1 "$log"))"
   done
 done
+if [ -n "$SYNTH_SWEEP" ]; then
+  # Area and clock against array size (Yosys + OpenSTA), with the SVG plot.
+  "$BUILD/qta" synth --sweep "$SYNTH_SWEEP" --out "$OUT/synth" > "$OUT/synth.log" 2>&1 || status=1
+  echo "synth sweep $SYNTH_SWEEP: $(tail -1 "$OUT/synth.log")"
+fi
 python3 "$(dirname "$0")/nightly_report.py" "$OUT" > "$OUT/report.md"
 echo "report: $OUT/report.md"
 exit $status

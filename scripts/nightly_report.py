@@ -43,3 +43,14 @@ if failures:
     print("\n## Failures\n")
     for cfg, seed, name, msg in failures:
         print(f"- **{cfg}, seed {seed}, {name}**: {msg}")
+
+sweep = os.path.join(out, "synth", "sweep.rpt")
+if os.path.exists(sweep):
+    print("\n## Synthesis sweep (area and clock against array size)\n")
+    print("Plot: `synth/area_scaling.svg`; per-size reports in `synth/<size>/`.\n")
+    print("```")
+    print(open(sweep).read().rstrip())
+    print("```")
+elif os.path.exists(os.path.join(out, "synth.log")):
+    print("\n## Synthesis sweep FAILED\n")
+    print(f"See `{os.path.join(out, 'synth.log')}`.")
