@@ -251,6 +251,7 @@ TEST(Sweep, WritesTableJsonAndSvgPerSize) {
   EXPECT_GT(array, 0);
   EXPECT_DOUBLE_EQ(j["sizes"][0]["array_um2"].get<double>(), array);
   EXPECT_DOUBLE_EQ(j["sizes"][0]["pe_um2"].get<double>(), sum["pe"]["area_um2"].get<double>());
+  EXPECT_LT(j["sizes"][0]["array_um2"].get<double>(), j["sizes"][0]["top_area_um2"].get<double>());
   EXPECT_DOUBLE_EQ(j["sizes"][0]["achievable_clock_mhz"].get<double>(), sum["timing"]["achievable_clock_mhz"].get<double>());
   std::string rpt = read_text(out / "sweep.rpt");
   EXPECT_NE(rpt.find("\n2x2 "), std::string::npos) << rpt;
@@ -258,6 +259,12 @@ TEST(Sweep, WritesTableJsonAndSvgPerSize) {
   std::string svg = read_text(out / "area_scaling.svg");
   EXPECT_EQ(svg.rfind("<svg ", 0), 0u);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  // Well-formed XML: no "--" inside a comment (an SVG viewer rejects the whole file).
+  for (size_t c = svg.find("<!--"); c != std::string::npos; c = svg.find("<!--", c + 4)) {
+    size_t end = svg.find("-->", c + 4);
+    ASSERT_NE(end, std::string::npos);
+    EXPECT_EQ(svg.substr(c + 4, end - c - 4).find("--"), std::string::npos) << svg.substr(c, end - c + 3);
+  }
   size_t polylines = 0;
   for (size_t p = svg.find("<polyline"); p != std::string::npos; p = svg.find("<polyline", p + 1)) ++polylines;
   EXPECT_EQ(polylines, 2u);
