@@ -5,7 +5,11 @@
 set -uo pipefail
 qta="$1"; work="$2"; shift 2
 rm -rf "$work"; mkdir -p "$(dirname "$work")"
-"$qta" gen -q "$@" --input-depth 1024 --weight-depth 1024 --output-depth 2048 --out "$work" \
+# Small buffers keep the elaboration quick; QTA_GEN_DEPTHS overrides them ("" = the defaults,
+# needed from 64x64 on, where one tile no longer fits in 1024 words).
+depths=${QTA_GEN_DEPTHS---input-depth 1024 --weight-depth 1024 --output-depth 2048}
+# shellcheck disable=SC2086
+"$qta" gen -q "$@" $depths --out "$work" \
   || { echo "FAIL: qta gen exited $?"; exit 1; }
 cd "$work"
 files=$(grep '^rtl/' qta_top.f | tr '\n' ' ')
