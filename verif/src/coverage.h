@@ -26,6 +26,10 @@ class Coverage {
   int edge_hit() const;
   double percent() const;  // over cross and edge bins together
   std::vector<std::string> missing() const;
+  // Hits of one cross bin (0 if never sampled).
+  long cross_count(Dataflow df, ShapeClass s, golden::Op a, golden::Op b, golden::Rounding r) const {
+    return cross_.at(cross_key(df, s, a, b, r));
+  }
   std::string table() const;  // human-readable summary
   nlohmann::json to_json() const;
   void merge(const Coverage& other);
