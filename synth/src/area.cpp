@@ -85,7 +85,7 @@ AreaSummary summarize_area(const YosysResult& y, const Liberty& lib, const Requi
     blocks[name].instances += times;
     if (y.macros.count(name)) return;
     for (const auto& [type, n] : y.modules.at(name).cells)
-      if (y.modules.count(type)) count(type, times * n);
+      if (y.modules.count(type) || y.macros.count(type)) count(type, times * n);
   };
   count(y.top, 1);
 

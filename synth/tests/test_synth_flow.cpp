@@ -281,5 +281,30 @@ TEST(Sweep, ASizeThatIsNotAGeneratedDirectoryLeavesNothing) {
   for (const auto& e : fs::directory_iterator(base)) ADD_FAILURE() << "left behind: " << e.path();
 }
 
+
+// Buffers kept as SRAM macros (black boxes): counted per instance, their bits in the SRAM
+// estimate, and the estimate added to the logic (an 8x8 run once reported 0 instances).
+TEST(AreaSummary, SramMacroBuffersAreCountedPerInstance) {
+  auto dir = test::scratch_dir("area_macro");
+  test::write_file(dir / "t.lib", test::tiny_liberty(true, true));
+  Liberty lib = read_liberty((dir / "t.lib").string());
+  RequiredCells req = check_required_cells(lib);
+  YosysResult y;
+  y.top = "top";
+  y.modules["top"] = ModuleStat{"top", "top", {{"INVX1", 3}, {"$paramod$abc\\qta_buffer", 2}, {"sub", 1}}, 48.0, 0};
+  y.modules["sub"] = ModuleStat{"sub", "sub", {{"NAND2X1", 1}, {"$paramod$def\\qta_buffer", 1}}, 24.0, 0};
+  y.macros["$paramod$abc\\qta_buffer"] = 1000;
+  y.macros["$paramod$def\\qta_buffer"] = 500;
+  SramModel sram;  // 5 um^2 / 0.5 = 10 um^2 per bit
+  AreaSummary a = summarize_area(y, lib, req, sram);
+  EXPECT_DOUBLE_EQ(a.top_um2, 3 * 16 + 24);
+  EXPECT_EQ(a.buffer_macro_bits, 2 * 1000 + 500);
+  EXPECT_EQ(a.buffer_bits, 2500);
+  EXPECT_DOUBLE_EQ(a.buffers_sram_um2, 2500 * 10.0);
+  EXPECT_DOUBLE_EQ(a.top_with_sram_um2, 72 + 25000);
+  for (const auto& b : a.blocks)
+    if (b.module == "$paramod$abc\\qta_buffer") EXPECT_EQ(b.instances, 2);
+}
+
 }  // namespace
 }  // namespace qta::synth
