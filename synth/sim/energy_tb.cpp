@@ -27,19 +27,12 @@
 #include "Vqta_pe_energy.h"
 #include "energy_ports.h"
 #include "verilated.h"
+#include "bits.h"
 #include "verilated_vcd_c.h"
 
 namespace {
 
-template <typename W>
-void set_bits(W& w, int offset, int width, uint64_t value) {
-  for (int i = 0; i < width; ++i) {
-    int bit = offset + i;
-    uint32_t mask = 1u << (bit % 32);
-    if ((value >> i) & 1) w[bit / 32] |= mask;
-    else w[bit / 32] &= ~mask;
-  }
-}
+using qta_sim::set_bits;
 
 struct Operands {
   std::mt19937_64 rng;

@@ -10,6 +10,20 @@
 #include "tb_coverage.h"
 
 namespace qta::verif {
+namespace {
+
+// One finished case against the golden model (int32, int8, amax), then its coverage sample.
+void check_and_sample(const GemmCase& c, const GemmRun& r, const std::string& ctx, const Capacity& cap,
+                      harness::Dut& dut) {
+  if (r.done.error) QTA_FAIL("{}: rejected with error {}", ctx, r.done.error);
+  const golden::Requantized want = c.expected_out();
+  expect_tensor_equal(ctx + " int32", c.expected_acc(), r.acc, dut);
+  expect_tensor_equal(ctx + " int8", want.values, r.out, dut);
+  if (r.done.amax != want.amax) QTA_FAIL("{}: amax {} from the RTL, golden {}", ctx, r.done.amax, want.amax);
+  run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, cap);
+}
+
+}  // namespace
 
 QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms) {
   Accel acc(dut);
@@ -32,13 +46,7 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms) {
     if (!cfg.sr) c.rounding = golden::Rounding::RNE;
     if (!cfg.rne) c.rounding = golden::Rounding::SR;
     const GemmRun r = co_await acc.run_case(c);
-    const std::string ctx = fmt::format("random case {} of {}: {}", i + 1, cases, c.describe());
-    if (r.done.error) QTA_FAIL("{}: rejected with error {}", ctx, r.done.error);
-    const golden::Requantized want = c.expected_out();
-    expect_tensor_equal(ctx + " int32", c.expected_acc(), r.acc, dut);
-    expect_tensor_equal(ctx + " int8", want.values, r.out, dut);
-    if (r.done.amax != want.amax) QTA_FAIL("{}: amax {} from the RTL, golden {}", ctx, r.done.amax, want.amax);
-    run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, cap);
+    check_and_sample(c, r, fmt::format("random case {} of {}: {}", i + 1, cases, c.describe()), cap, dut);
   }
   dut.log().info("{} random GEMMs bit-exact", cases);
 
@@ -70,13 +78,7 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms) {
             GemmCase c = directed_gemm_case(fmt::format("closure_{}", draw), draw, shape.m, shape.n, shape.k, a, b, df,
                                             rnd, cap.q, shape.distribution);
             const GemmRun r = co_await acc.run_case(c);
-            const std::string ctx = fmt::format("coverage-closure case: {}", c.describe());
-            if (r.done.error) QTA_FAIL("{}: rejected with error {}", ctx, r.done.error);
-            const golden::Requantized want = c.expected_out();
-            expect_tensor_equal(ctx + " int32", c.expected_acc(), r.acc, dut);
-            expect_tensor_equal(ctx + " int8", want.values, r.out, dut);
-            if (r.done.amax != want.amax) QTA_FAIL("{}: amax {} from the RTL, golden {}", ctx, r.done.amax, want.amax);
-            run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, cap);
+            check_and_sample(c, r, "coverage-closure case: " + c.describe(), cap, dut);
             ++closed;
           }
   }
