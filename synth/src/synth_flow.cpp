@@ -37,7 +37,8 @@ std::string read_stat_block(const fs::path& stat_txt) { return read_text(stat_tx
 
 YosysOptions flow_yosys_options(const std::string& liberty, const RequiredCells& req, double period_ns,
                                 const fs::path& work) {
-  YosysOptions yopt{liberty, std::nullopt};
+  YosysOptions yopt;
+  yopt.liberty = liberty;
   if (!req.buf.empty()) {
     // ABC maps for the constrained period, each block's inputs driven by the liberty's
     // smallest buffer and its outputs loaded like the STA's outputs (constraints.sdc).

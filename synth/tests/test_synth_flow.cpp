@@ -302,8 +302,11 @@ TEST(AreaSummary, SramMacroBuffersAreCountedPerInstance) {
   EXPECT_EQ(a.buffer_bits, 2500);
   EXPECT_DOUBLE_EQ(a.buffers_sram_um2, 2500 * 10.0);
   EXPECT_DOUBLE_EQ(a.top_with_sram_um2, 72 + 25000);
-  for (const auto& b : a.blocks)
-    if (b.module == "$paramod$abc\\qta_buffer") EXPECT_EQ(b.instances, 2);
+  for (const auto& b : a.blocks) {
+    if (b.module == "$paramod$abc\\qta_buffer") {
+      EXPECT_EQ(b.instances, 2);
+    }
+  }
 }
 
 }  // namespace

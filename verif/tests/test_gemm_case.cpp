@@ -40,8 +40,11 @@ TEST(GemmCase, ShapesFitTheBuffersAndEveryClassAndDistributionAppears) {
   }
   EXPECT_EQ(classes.size(), size_t(kShapeClasses));
   EXPECT_EQ(dists.size(), size_t(kDistributions));
-  for (auto [cls, n] : classes)
-    if (cls != ShapeClass::LoraThin) EXPECT_GT(classes[ShapeClass::LoraThin], n) << shape_class_name(cls);
+  for (auto [cls, n] : classes) {
+    if (cls != ShapeClass::LoraThin) {
+      EXPECT_GT(classes[ShapeClass::LoraThin], n) << shape_class_name(cls);
+    }
+  }
 }
 
 TEST(GemmCase, DistributionsHaveTheirShape) {
