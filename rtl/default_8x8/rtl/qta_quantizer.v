@@ -55,13 +55,23 @@ module qta_quantizer #(
     end
   endgenerate
 
-  reg [AW-1:0] amax_d;
-  integer i;
+  // max |acc| over the valid lanes as a balanced tree of comparators (depth clog2(LANES)), then
+  // against amax_q. A chain of LANES comparators was the critical path of a 16x16 top (50 MHz).
+  // Invalid and padding lanes enter as 0, which never exceeds amax_q. Node n of the flat vector
+  // is the max of nodes 2n+1 and 2n+2; the leaves are nodes LEAVES-1 .. 2*LEAVES-2.
+  localparam integer LEAVES = 1 << $clog2(LANES);
+  reg [(2*LEAVES-1)*AW-1:0] max_tree;
+  integer t;
   always @* begin
-    amax_d = amax_q;
-    for (i = 0; i < LANES; i = i + 1)
-      if (valid_i[i] && magnitude[i*AW +: AW] > amax_d) amax_d = magnitude[i*AW +: AW];
+    for (t = 0; t < LEAVES; t = t + 1)
+      max_tree[(LEAVES-1+t)*AW +: AW] = (t < LANES && valid_i[t % LANES]) ? magnitude[(t % LANES)*AW +: AW]
+                                                                         : {AW{1'b0}};
+    for (t = LEAVES - 2; t >= 0; t = t - 1)
+      max_tree[t*AW +: AW] = (max_tree[(2*t+1)*AW +: AW] > max_tree[(2*t+2)*AW +: AW])
+                           ? max_tree[(2*t+1)*AW +: AW] : max_tree[(2*t+2)*AW +: AW];
   end
+  wire [AW-1:0] lanes_max = max_tree[AW-1:0];
+  wire [AW-1:0] amax_d = (lanes_max > amax_q) ? lanes_max : amax_q;
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
