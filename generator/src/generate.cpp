@@ -69,6 +69,10 @@ data template_data(const Config& c, const std::string& header) {
   num("output_addr_bits", address_bits(c.output_depth));
   num("banks", c.banks);
   num("bank_bits", bits_for_count(c.banks));
+  data bank_list{data::type::list};  // one entry per bank: the DPI-C backdoor dispatches on it
+  for (int b = 0; b < c.banks; ++b) bank_list << data("bank", std::to_string(b));
+  d.set("bank_list", bank_list);
+  d.set("single_bank", c.banks == 1 ? data::type::bool_true : data::type::bool_false);
   num("queue_depth", c.queue_depth);
   num("queue_ptr_bits", std::max(1, bits_for_count(c.queue_depth)));
   num("queue_count_bits", bits_for_count(c.queue_depth + 1));

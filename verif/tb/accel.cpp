@@ -7,6 +7,11 @@
 
 #include "qta/perf/perf.h"
 
+#ifdef QTA_DPI_BACKDOOR
+#include "Vqta_top__Dpi.h"
+#include "svdpi.h"
+#endif
+
 namespace qta::verif {
 
 using harness::FallingEdge;
@@ -93,9 +98,88 @@ Task<> Accel::monitor() {
   }
 }
 
-Task<> Accel::write_input(uint32_t base, const golden::MatI& x) {
-  Signal we(top_.bd_in_we_i, "bd_in_we_i", 1), addr(top_.bd_in_addr_i, "bd_in_addr_i"),
-      data(top_.bd_in_wdata_i, "bd_in_wdata_i", cfg_.data_width);
+const char* buffer_name(Buffer b) {
+  switch (b) {
+    case Buffer::Input: return "input";
+    case Buffer::Weight: return "weight";
+    case Buffer::Output: return "output";
+  }
+  return "?";
+}
+
+bool Accel::dpi_available() {
+#ifdef QTA_DPI_BACKDOOR
+  return true;
+#else
+  return false;
+#endif
+}
+
+void Accel::check_range(Buffer b, uint32_t base, int64_t words) const {
+  const int64_t depth = b == Buffer::Input ? cfg_.input_depth : b == Buffer::Weight ? cfg_.weight_depth : cfg_.output_depth;
+  if (words < 0 || int64_t(base) + words > depth)
+    QTA_FAIL("backdoor access to words [{}, {}) of the {} buffer: valid addresses are 0..{}", base,
+             int64_t(base) + words, buffer_name(b), depth - 1);
+}
+
+#ifdef QTA_DPI_BACKDOOR
+namespace {
+// The scope of a qta_buffer instance: the DPI exports are attached to it (svSetScope).
+svScope buffer_scope(Buffer b) {
+  const char* name = b == Buffer::Input    ? "TOP.qta_top.u_input_buffer"
+                     : b == Buffer::Weight ? "TOP.qta_top.u_weight_buffer"
+                                           : "TOP.qta_top.u_output_buffer";
+  const svScope scope = svGetScopeFromName(name);
+  if (!scope) QTA_FAIL("DPI-C backdoor: no scope {} in the model (was it built with +define+QTA_DPI_BACKDOOR?)", name);
+  return scope;
+}
+}  // namespace
+
+void Accel::dpi_write(Buffer b, uint32_t base, const golden::MatI& x) {
+  svSetScope(buffer_scope(b));
+  for (int64_t e = 0; e < x.size(); ++e) qta_buffer_bd_write(int(base + uint64_t(e)), x.data[size_t(e)]);
+}
+
+golden::MatI Accel::dpi_read(Buffer b, uint32_t base, int64_t rows, int64_t cols) {
+  svSetScope(buffer_scope(b));
+  golden::MatI x(rows, cols);
+  for (int64_t e = 0; e < x.size(); ++e) x.data[size_t(e)] = qta_buffer_bd_read(int(base + uint64_t(e)));
+  return x;
+}
+#else
+void Accel::dpi_write(Buffer, uint32_t, const golden::MatI&) {
+  QTA_FAIL("DPI-C backdoor: this model was built without QTA_DPI_BACKDOOR; use Backdoor::Port");
+}
+golden::MatI Accel::dpi_read(Buffer, uint32_t, int64_t, int64_t) {
+  QTA_FAIL("DPI-C backdoor: this model was built without QTA_DPI_BACKDOOR; use Backdoor::Port");
+}
+#endif
+
+Task<> Accel::write_buffer(Buffer b, uint32_t base, const golden::MatI& x, std::optional<Backdoor> via) {
+  check_range(b, base, x.size());
+  if (via.value_or(backdoor_) == Backdoor::Dpi) {
+    dpi_write(b, base, x);  // zero simulation time
+    co_return;
+  }
+  const int width = b == Buffer::Output ? cfg_.acc_width : cfg_.data_width;
+  Signal we, addr, data;
+  switch (b) {
+    case Buffer::Input:
+      we = Signal(top_.bd_in_we_i, "bd_in_we_i", 1);
+      addr = Signal(top_.bd_in_addr_i, "bd_in_addr_i");
+      data = Signal(top_.bd_in_wdata_i, "bd_in_wdata_i", width);
+      break;
+    case Buffer::Weight:
+      we = Signal(top_.bd_wt_we_i, "bd_wt_we_i", 1);
+      addr = Signal(top_.bd_wt_addr_i, "bd_wt_addr_i");
+      data = Signal(top_.bd_wt_wdata_i, "bd_wt_wdata_i", width);
+      break;
+    case Buffer::Output:
+      we = Signal(top_.bd_out_we_i, "bd_out_we_i", 1);
+      addr = Signal(top_.bd_out_addr_i, "bd_out_addr_i");
+      data = Signal(top_.bd_out_wdata_i, "bd_out_wdata_i", width);
+      break;
+  }
   for (int64_t e = 0; e < x.size(); ++e) {
     co_await FallingEdge(clk_);
     we.set(1);
@@ -106,21 +190,26 @@ Task<> Accel::write_input(uint32_t base, const golden::MatI& x) {
   we.set(0);
 }
 
-Task<> Accel::write_weight(uint32_t base, const golden::MatI& x) {
-  Signal we(top_.bd_wt_we_i, "bd_wt_we_i", 1), addr(top_.bd_wt_addr_i, "bd_wt_addr_i"),
-      data(top_.bd_wt_wdata_i, "bd_wt_wdata_i", cfg_.data_width);
-  for (int64_t e = 0; e < x.size(); ++e) {
-    co_await FallingEdge(clk_);
-    we.set(1);
-    addr.set(base + uint64_t(e));
-    data.set_signed(x.data[size_t(e)]);
+Task<golden::MatI> Accel::read_buffer(Buffer b, uint32_t base, int64_t rows, int64_t cols,
+                                      std::optional<Backdoor> via) {
+  check_range(b, base, rows * cols);
+  if (via.value_or(backdoor_) == Backdoor::Dpi) co_return dpi_read(b, base, rows, cols);
+  const int width = b == Buffer::Output ? cfg_.acc_width : cfg_.data_width;
+  Signal addr, data;
+  switch (b) {
+    case Buffer::Input:
+      addr = Signal(top_.bd_in_addr_i, "bd_in_addr_i");
+      data = Signal(top_.bd_in_rdata_o, "bd_in_rdata_o", width);
+      break;
+    case Buffer::Weight:
+      addr = Signal(top_.bd_wt_addr_i, "bd_wt_addr_i");
+      data = Signal(top_.bd_wt_rdata_o, "bd_wt_rdata_o", width);
+      break;
+    case Buffer::Output:
+      addr = Signal(top_.bd_out_addr_i, "bd_out_addr_i");
+      data = Signal(top_.bd_out_rdata_o, "bd_out_rdata_o", width);
+      break;
   }
-  co_await FallingEdge(clk_);
-  we.set(0);
-}
-
-Task<golden::MatI> Accel::read_output(uint32_t base, int64_t rows, int64_t cols) {
-  Signal addr(top_.bd_out_addr_i, "bd_out_addr_i"), data(top_.bd_out_rdata_o, "bd_out_rdata_o", cfg_.acc_width);
   golden::MatI x(rows, cols);
   for (int64_t e = 0; e < x.size(); ++e) {
     co_await FallingEdge(clk_);
@@ -129,6 +218,14 @@ Task<golden::MatI> Accel::read_output(uint32_t base, int64_t rows, int64_t cols)
     x.data[size_t(e)] = int32_t(data.value_signed());
   }
   co_return x;
+}
+
+Task<> Accel::write_input(uint32_t base, const golden::MatI& x) { co_await write_buffer(Buffer::Input, base, x); }
+
+Task<> Accel::write_weight(uint32_t base, const golden::MatI& x) { co_await write_buffer(Buffer::Weight, base, x); }
+
+Task<golden::MatI> Accel::read_output(uint32_t base, int64_t rows, int64_t cols) {
+  co_return co_await read_buffer(Buffer::Output, base, rows, cols);
 }
 
 Task<> Accel::submit(const Descriptor& d) {

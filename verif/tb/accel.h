@@ -51,6 +51,14 @@ struct GemmRun {
   golden::MatI acc, out;
 };
 
+// The three SRAM models of qta_top and the two ways a test bench reaches their words:
+// Dpi, the exported DPI-C functions of qta_buffer (zero simulation time; the default when the
+// model is built with QTA_DPI_BACKDOOR, as `qta verify` does), and Port, the bd_* ports of
+// qta_top (one word per clock, also what a gate-level or non-Verilator bench can use).
+enum class Buffer { Input, Weight, Output };
+enum class Backdoor { Dpi, Port };
+const char* buffer_name(Buffer b);
+
 class Accel {
  public:
   explicit Accel(harness::Dut& dut);
@@ -60,6 +68,13 @@ class Accel {
   harness::Task<> write_input(uint32_t base, const golden::MatI& x);
   harness::Task<> write_weight(uint32_t base, const golden::MatI& x);
   harness::Task<golden::MatI> read_output(uint32_t base, int64_t rows, int64_t cols);
+  // Any buffer through the chosen backdoor (default: backdoor()). Fails the test if
+  // [base, base + rows * cols) is not inside the buffer.
+  harness::Task<> write_buffer(Buffer b, uint32_t base, const golden::MatI& x, std::optional<Backdoor> via = {});
+  harness::Task<golden::MatI> read_buffer(Buffer b, uint32_t base, int64_t rows, int64_t cols,
+                                          std::optional<Backdoor> via = {});
+  Backdoor backdoor() const { return backdoor_; }
+  static bool dpi_available();
   // Presents the descriptor until the queue accepts it.
   harness::Task<> submit(const Descriptor& d);
   // The next completion; fails the test (never hangs) if none arrives within `cycles`.
@@ -79,6 +94,9 @@ class Accel {
 
  private:
   harness::Task<> monitor();
+  void check_range(Buffer b, uint32_t base, int64_t words) const;
+  void dpi_write(Buffer b, uint32_t base, const golden::MatI& x);
+  golden::MatI dpi_read(Buffer b, uint32_t base, int64_t rows, int64_t cols);
   harness::Dut& dut_;
   Vqta_top& top_;
   AccelConfig cfg_;
@@ -87,6 +105,7 @@ class Accel {
   harness::Task<> monitor_task_;
   std::unique_ptr<harness::Clock> clock_;
   harness::Task<> clock_task_;
+  Backdoor backdoor_ = dpi_available() ? Backdoor::Dpi : Backdoor::Port;
 };
 
 // Scoreboard check of a whole tensor: on the first mismatching element fails the test with the

@@ -7,6 +7,8 @@
 // and a test backdoor (combinational read, synchronous write; it wins over a lane writing the
 // same word). The model gives every lane a port into every bank and never stalls: a macro-based
 // replacement keeps these ports and needs a conflict-free layout (docs/rtl.md).
+// With QTA_DPI_BACKDOOR defined (Verilator test benches only, never synthesis) the module also
+// exports DPI-C functions that read and write a word in zero simulation time (docs/harness.md).
 // Reads of an address >= DEPTH return an undefined word; the scheduler only uses words of lanes
 // whose address it has range-checked.
 module qta_buffer #(
@@ -75,4 +77,21 @@ module qta_buffer #(
       assign bd_rdata_o = bank_bd[bd_addr_i[BANK_W-1:0]*W +: W];
     end
   endgenerate
+
+`ifdef QTA_DPI_BACKDOOR
+  // Test-bench backdoor: C++ selects the instance with svSetScope (scope TOP.qta_top.<instance>)
+  // and calls these; the caller range-checks addr against DEPTH. Verilator 5.006 attaches DPI
+  // exports to the module scope, not to generate blocks, so the functions sit here and dispatch
+  // on the bank (the generator lists the banks). A word is sign-extended to int on read.
+  export "DPI-C" function qta_buffer_bd_write;
+  export "DPI-C" function qta_buffer_bd_read;
+  function void qta_buffer_bd_write(input int addr, input int data);
+    g_single.mem_q[addr[ADDR_W-1:0]] = data[W-1:0];
+  endfunction
+  function int qta_buffer_bd_read(input int addr);
+    reg [W-1:0] word;
+    word = g_single.mem_q[addr[ADDR_W-1:0]];
+    qta_buffer_bd_read = {{(33-W){word[W-1]}}, word[W-2:0]};
+  endfunction
+`endif
 endmodule
