@@ -9,7 +9,7 @@ PACKAGES=(
   verilator yosys opensta qflow-tech-osu018
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libcli11-dev libkainjow-mustache-dev nlohmann-json3-dev
-  python3 python3-numpy ccache
+  python3 python3-numpy python3-yaml ccache
 )
 
 missing=()
