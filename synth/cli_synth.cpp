@@ -45,9 +45,22 @@ void generate_config(int, int, const fs::path&, const std::string&) {
 constexpr bool kHaveGen = false;
 #endif
 
+// Yosys and OpenSTA run inside the work directory, so every path handed to them is made absolute
+// (a relative --out, --rtl or --liberty would otherwise resolve against the wrong directory).
+std::string absolute_path(const std::string& p) {
+  if (p.empty()) return p;
+  fs::path a = fs::absolute(fs::path(p)).lexically_normal();
+  if (!a.has_filename() && a.has_parent_path()) a = a.parent_path();  // "out/dir/" -> "out/dir"
+  return a.string();
+}
+
 void run(SynthArgs& a) {
   a.opt.command = qta::invocation();
   if (a.out.empty()) throw qta::UsageError("synth: --out DIR is required");
+  a.out = absolute_path(a.out);
+  a.rtl = absolute_path(a.rtl);
+  a.opt.liberty = absolute_path(a.opt.liberty);
+  a.opt.cell_verilog = absolute_path(a.opt.cell_verilog);
   a.opt.out = a.out;
   int modes = (!a.rtl.empty()) + (a.rows || a.cols) + (!a.sweep.empty());
   if (modes != 1)
