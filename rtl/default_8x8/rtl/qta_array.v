@@ -17,11 +17,11 @@ module qta_array #(
 ) (
   input  wire            clk_i,
   input  wire            rst_ni,
-  input  wire            mode_os_i,
-  input  wire            clear_i,
-  input  wire            load_i,
-  input  wire            swap_i,
-  input  wire            shift_i,
+  input  wire            mode_os_next_i,  // controls for the next cycle (registered here)
+  input  wire            clear_next_i,
+  input  wire            load_next_i,
+  input  wire            swap_next_i,
+  input  wire            shift_next_i,
   input  wire [R*DW-1:0] a_left_i,  // lane r: row r (WS: k = k0 + r, OS: m = m0 + r)
   input  wire [C*DW-1:0] b_top_i,   // lane c: column c (n = n0 + c)
   output wire [C*AW-1:0] out_o      // lane c: column c of one output row
@@ -34,8 +34,21 @@ module qta_array #(
   wire [R*DW-1:0] a_east;
   wire [C*DW-1:0] b_south;
 
+  // Control registers, one copy per row: row r's C PEs use copy r, the edges use copy 0 (input
+  // side) and copy R-1 (output side). Every copy holds the same value; the replication only cuts
+  // the fan-out of each flip-flop from R*C to C. Each copy is its own qta_delay instance: plain
+  // duplicate flip-flops would be merged back into one by Yosys' opt_merge.
+  wire [R-1:0] mode_os_q, clear_q, load_q, swap_q, shift_q;
+
   genvar r, c;
   generate
+    for (r = 0; r < R; r = r + 1) begin : g_ctrl
+      qta_delay #(.W(5), .N(1)) u_ctrl (
+        .clk_i(clk_i), .rst_ni(rst_ni),
+        .d_i({mode_os_next_i, clear_next_i, load_next_i, swap_next_i, shift_next_i}),
+        .q_o({mode_os_q[r], clear_q[r], load_q[r], swap_q[r], shift_q[r]}));
+    end
+
     for (r = 0; r < R; r = r + 1) begin : g_row_in
       if (r == 0) begin : g_direct
         assign a_h[0 +: DW] = a_left_i[0 +: DW];
@@ -55,7 +68,7 @@ module qta_array #(
         qta_delay #(.W(DW), .N(c)) u_skew (
           .clk_i(clk_i), .rst_ni(rst_ni), .d_i(b_top_i[c*DW +: DW]), .q_o(b_skewed));
       end
-      assign b_v[c*DW +: DW]    = mode_os_i ? b_skewed : b_top_i[c*DW +: DW];
+      assign b_v[c*DW +: DW]    = mode_os_q[0] ? b_skewed : b_top_i[c*DW +: DW];
       assign psum_v[c*AW +: AW] = {AW{1'b0}};
       assign b_south[c*DW +: DW] = b_v[(R*C+c)*DW +: DW];
     end
@@ -65,11 +78,11 @@ module qta_array #(
         qta_pe #(.DW(DW), .AW(AW)) u_pe (
           .clk_i    (clk_i),
           .rst_ni   (rst_ni),
-          .mode_os_i(mode_os_i),
-          .clear_i  (clear_i),
-          .load_i   (load_i),
-          .swap_i   (swap_i),
-          .shift_i  (shift_i),
+          .mode_os_i(mode_os_q[r]),
+          .clear_i  (clear_q[r]),
+          .load_i   (load_q[r]),
+          .swap_i   (swap_q[r]),
+          .shift_i  (shift_q[r]),
           .a_i      (a_h[(r*(C+1)+c)*DW +: DW]),
           .a_o      (a_h[(r*(C+1)+c+1)*DW +: DW]),
           .b_i      (b_v[(r*C+c)*DW +: DW]),
@@ -89,7 +102,7 @@ module qta_array #(
         qta_delay #(.W(AW), .N(C-1-c)) u_deskew (
           .clk_i(clk_i), .rst_ni(rst_ni), .d_i(bottom), .q_o(deskewed));
       end
-      assign out_o[c*AW +: AW] = mode_os_i ? bottom : deskewed;
+      assign out_o[c*AW +: AW] = mode_os_q[R-1] ? bottom : deskewed;
     end
   endgenerate
 

@@ -61,12 +61,12 @@ module qta_scheduler #(
   input  wire [31:0]         desc_m0_i,
   input  wire [5:0]          desc_shift_i,
   input  wire [31:0]         desc_sr_seed_i,
-  // Array
-  output wire                mode_os_o,
-  output wire                clear_o,
-  output wire                load_o,
-  output wire                swap_o,
-  output wire                shift_o,
+  // Array control, next-cycle values: qta_array registers them (one register per row)
+  output wire                mode_os_next_o,
+  output wire                clear_next_o,
+  output wire                load_next_o,
+  output wire                swap_next_o,
+  output wire                shift_next_o,
   output wire [R*DW-1:0]     a_left_o,
   output wire [C*DW-1:0]     b_top_o,
   input  wire [C*AW-1:0]     array_out_i,
@@ -302,30 +302,25 @@ module qta_scheduler #(
   assign o_wr_en_o   = wr_en_q;
   assign o_wr_addr_o = wr_addr_q;
 
-  // ---------------------------------------------------------------- array control (registered)
-  reg clear_q, load_q, swap_q, shift_q;
+  // ---------------------------------------------------------------- array control
+  // The controls are registers, but the registers sit in qta_array, one set per row, so that no
+  // single flip-flop drives all R x C PEs (a 32x32 broadcast from here was the top's critical
+  // path). The scheduler sends their D inputs; the array's copies equal what registers here
+  // would hold, cycle for cycle (mode: os_q).
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      clear_q <= 1'b0;
-      load_q  <= 1'b0;
-      swap_q  <= 1'b0;
-      shift_q <= 1'b0;
       wr_accumulate_q <= 1'b0;
       wr_quant_q <= 1'b0;
     end else begin
-      clear_q <= state_q == S_CLEAR;
-      load_q  <= in_load;
-      swap_q  <= in_load && last_load;
-      shift_q <= in_shift;
       wr_accumulate_q <= ws_stream && tk_q != 32'd0;
       wr_quant_q <= in_quant;
     end
   end
-  assign mode_os_o = os_q;
-  assign clear_o   = clear_q;
-  assign load_o    = load_q;
-  assign swap_o    = swap_q;
-  assign shift_o   = shift_q;
+  assign mode_os_next_o = (state_q == S_CHECK) ? choose_os : os_q;
+  assign clear_next_o   = state_q == S_CLEAR;
+  assign load_next_o    = in_load;
+  assign swap_next_o    = in_load && last_load;
+  assign shift_next_o   = in_shift;
 
   assign q_start_o = state_q == S_CLEAR;
   assign q_step_o  = wr_quant_q;

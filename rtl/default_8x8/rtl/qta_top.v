@@ -110,7 +110,7 @@ module qta_top #(
           q_q_base, q_dataflow, q_rounding, q_m0, q_shift, q_seed} = desc;
 
   // ---------------------------------------------------------------- datapath wires
-  wire              mode_os, clear, load, swap, shift;
+  wire              mode_os_next, clear_next, load_next, swap_next, shift_next;
   wire [R*DW-1:0]   a_left;
   wire [C*DW-1:0]   b_top;
   wire [C*AW-1:0]   array_out;
@@ -143,7 +143,8 @@ module qta_top #(
     .desc_b_base_i(q_b_base), .desc_ldb_i(q_ldb), .desc_b_trans_i(q_b_trans),
     .desc_c_base_i(q_c_base), .desc_q_base_i(q_q_base), .desc_dataflow_i(q_dataflow),
     .desc_rounding_i(q_rounding), .desc_m0_i(q_m0), .desc_shift_i(q_shift), .desc_sr_seed_i(q_seed),
-    .mode_os_o(mode_os), .clear_o(clear), .load_o(load), .swap_o(swap), .shift_o(shift),
+    .mode_os_next_o(mode_os_next), .clear_next_o(clear_next), .load_next_o(load_next),
+    .swap_next_o(swap_next), .shift_next_o(shift_next),
     .a_left_o(a_left), .b_top_o(b_top), .array_out_i(array_out),
     .a_rd_addr_o(a_rd_addr), .a_rd_data_i(a_rd_data),
     .b_rd_addr_o(b_rd_addr), .b_rd_data_i(b_rd_data),
@@ -157,8 +158,9 @@ module qta_top #(
     .busy_o(busy_o), .compute_o(compute), .busy_pes_o(busy_pes));
 
   qta_array #(.R(R), .C(C), .DW(DW), .AW(AW)) u_array (
-    .clk_i(clk_i), .rst_ni(rst_ni), .mode_os_i(mode_os), .clear_i(clear), .load_i(load),
-    .swap_i(swap), .shift_i(shift), .a_left_i(a_left), .b_top_i(b_top), .out_o(array_out));
+    .clk_i(clk_i), .rst_ni(rst_ni), .mode_os_next_i(mode_os_next), .clear_next_i(clear_next),
+    .load_next_i(load_next), .swap_next_i(swap_next), .shift_next_i(shift_next),
+    .a_left_i(a_left), .b_top_i(b_top), .out_o(array_out));
 
   qta_quantizer #(.LANES(C), .AW(AW), .DW(DW)) u_quantizer (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(q_start), .seed_i(q_seed_s), .m0_i(q_m0_s),
