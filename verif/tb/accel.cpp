@@ -115,107 +115,102 @@ bool Accel::dpi_available() {
 #endif
 }
 
-void Accel::check_range(Buffer b, uint32_t base, int64_t words) const {
-  const int64_t depth = b == Buffer::Input ? cfg_.input_depth : b == Buffer::Weight ? cfg_.weight_depth : cfg_.output_depth;
+// One buffer's backdoor ports, depth, word width and DPI-C scope: the only place that maps a
+// Buffer to qta_top's names.
+struct Accel::BufferAccess {
+  harness::Signal we, addr, wdata, rdata;
+  int64_t depth = 0;
+  int width = 0;
+  const char* scope = "";
+};
+
+Accel::BufferAccess Accel::access(Buffer b) {
+  switch (b) {
+    case Buffer::Input:
+      return {Signal(top_.bd_in_we_i, "bd_in_we_i", 1), Signal(top_.bd_in_addr_i, "bd_in_addr_i"),
+              Signal(top_.bd_in_wdata_i, "bd_in_wdata_i", cfg_.data_width),
+              Signal(top_.bd_in_rdata_o, "bd_in_rdata_o", cfg_.data_width), cfg_.input_depth, cfg_.data_width,
+              "TOP.qta_top.u_input_buffer"};
+    case Buffer::Weight:
+      return {Signal(top_.bd_wt_we_i, "bd_wt_we_i", 1), Signal(top_.bd_wt_addr_i, "bd_wt_addr_i"),
+              Signal(top_.bd_wt_wdata_i, "bd_wt_wdata_i", cfg_.data_width),
+              Signal(top_.bd_wt_rdata_o, "bd_wt_rdata_o", cfg_.data_width), cfg_.weight_depth, cfg_.data_width,
+              "TOP.qta_top.u_weight_buffer"};
+    case Buffer::Output:
+      break;
+  }
+  return {Signal(top_.bd_out_we_i, "bd_out_we_i", 1), Signal(top_.bd_out_addr_i, "bd_out_addr_i"),
+          Signal(top_.bd_out_wdata_i, "bd_out_wdata_i", cfg_.acc_width),
+          Signal(top_.bd_out_rdata_o, "bd_out_rdata_o", cfg_.acc_width), cfg_.output_depth, cfg_.acc_width,
+          "TOP.qta_top.u_output_buffer"};
+}
+
+int64_t Accel::buffer_depth(Buffer b) { return access(b).depth; }
+int Accel::buffer_width(Buffer b) { return access(b).width; }
+
+namespace {
+void check_range(const char* name, int64_t depth, uint32_t base, int64_t words) {
   if (words < 0 || int64_t(base) + words > depth)
     QTA_FAIL("backdoor access to words [{}, {}) of the {} buffer: valid addresses are 0..{}", base,
-             int64_t(base) + words, buffer_name(b), depth - 1);
+             int64_t(base) + words, name, depth - 1);
 }
 
 #ifdef QTA_DPI_BACKDOOR
-namespace {
-// The scope of a qta_buffer instance: the DPI exports are attached to it (svSetScope).
-svScope buffer_scope(Buffer b) {
-  const char* name = b == Buffer::Input    ? "TOP.qta_top.u_input_buffer"
-                     : b == Buffer::Weight ? "TOP.qta_top.u_weight_buffer"
-                                           : "TOP.qta_top.u_output_buffer";
+// Selects the qta_buffer instance whose DPI-C exports the next calls reach.
+void set_dpi_scope(const char* name) {
   const svScope scope = svGetScopeFromName(name);
   if (!scope) QTA_FAIL("DPI-C backdoor: no scope {} in the model (was it built with +define+QTA_DPI_BACKDOOR?)", name);
-  return scope;
+  svSetScope(scope);
 }
-}  // namespace
 
-void Accel::dpi_write(Buffer b, uint32_t base, const golden::MatI& x) {
-  svSetScope(buffer_scope(b));
+void dpi_write(const char* scope, uint32_t base, const golden::MatI& x) {
+  set_dpi_scope(scope);
   for (int64_t e = 0; e < x.size(); ++e) qta_buffer_bd_write(int(base + uint64_t(e)), x.data[size_t(e)]);
 }
 
-golden::MatI Accel::dpi_read(Buffer b, uint32_t base, int64_t rows, int64_t cols) {
-  svSetScope(buffer_scope(b));
+golden::MatI dpi_read(const char* scope, uint32_t base, int64_t rows, int64_t cols) {
+  set_dpi_scope(scope);
   golden::MatI x(rows, cols);
   for (int64_t e = 0; e < x.size(); ++e) x.data[size_t(e)] = qta_buffer_bd_read(int(base + uint64_t(e)));
   return x;
 }
 #else
-void Accel::dpi_write(Buffer, uint32_t, const golden::MatI&) {
+[[noreturn]] void no_dpi() {
   QTA_FAIL("DPI-C backdoor: this model was built without QTA_DPI_BACKDOOR; use Backdoor::Port");
 }
-golden::MatI Accel::dpi_read(Buffer, uint32_t, int64_t, int64_t) {
-  QTA_FAIL("DPI-C backdoor: this model was built without QTA_DPI_BACKDOOR; use Backdoor::Port");
-}
+void dpi_write(const char*, uint32_t, const golden::MatI&) { no_dpi(); }
+golden::MatI dpi_read(const char*, uint32_t, int64_t, int64_t) { no_dpi(); }
 #endif
+}  // namespace
 
 Task<> Accel::write_buffer(Buffer b, uint32_t base, const golden::MatI& x, std::optional<Backdoor> via) {
-  check_range(b, base, x.size());
+  BufferAccess buf = access(b);
+  check_range(buffer_name(b), buf.depth, base, x.size());
   if (via.value_or(backdoor_) == Backdoor::Dpi) {
-    dpi_write(b, base, x);  // zero simulation time
+    dpi_write(buf.scope, base, x);  // zero simulation time
     co_return;
-  }
-  const int width = b == Buffer::Output ? cfg_.acc_width : cfg_.data_width;
-  Signal we, addr, data;
-  switch (b) {
-    case Buffer::Input:
-      we = Signal(top_.bd_in_we_i, "bd_in_we_i", 1);
-      addr = Signal(top_.bd_in_addr_i, "bd_in_addr_i");
-      data = Signal(top_.bd_in_wdata_i, "bd_in_wdata_i", width);
-      break;
-    case Buffer::Weight:
-      we = Signal(top_.bd_wt_we_i, "bd_wt_we_i", 1);
-      addr = Signal(top_.bd_wt_addr_i, "bd_wt_addr_i");
-      data = Signal(top_.bd_wt_wdata_i, "bd_wt_wdata_i", width);
-      break;
-    case Buffer::Output:
-      we = Signal(top_.bd_out_we_i, "bd_out_we_i", 1);
-      addr = Signal(top_.bd_out_addr_i, "bd_out_addr_i");
-      data = Signal(top_.bd_out_wdata_i, "bd_out_wdata_i", width);
-      break;
   }
   for (int64_t e = 0; e < x.size(); ++e) {
     co_await FallingEdge(clk_);
-    we.set(1);
-    addr.set(base + uint64_t(e));
-    data.set_signed(x.data[size_t(e)]);
+    buf.we.set(1);
+    buf.addr.set(base + uint64_t(e));
+    buf.wdata.set_signed(x.data[size_t(e)]);
   }
   co_await FallingEdge(clk_);
-  we.set(0);
+  buf.we.set(0);
 }
 
 Task<golden::MatI> Accel::read_buffer(Buffer b, uint32_t base, int64_t rows, int64_t cols,
                                       std::optional<Backdoor> via) {
-  check_range(b, base, rows * cols);
-  if (via.value_or(backdoor_) == Backdoor::Dpi) co_return dpi_read(b, base, rows, cols);
-  const int width = b == Buffer::Output ? cfg_.acc_width : cfg_.data_width;
-  Signal addr, data;
-  switch (b) {
-    case Buffer::Input:
-      addr = Signal(top_.bd_in_addr_i, "bd_in_addr_i");
-      data = Signal(top_.bd_in_rdata_o, "bd_in_rdata_o", width);
-      break;
-    case Buffer::Weight:
-      addr = Signal(top_.bd_wt_addr_i, "bd_wt_addr_i");
-      data = Signal(top_.bd_wt_rdata_o, "bd_wt_rdata_o", width);
-      break;
-    case Buffer::Output:
-      addr = Signal(top_.bd_out_addr_i, "bd_out_addr_i");
-      data = Signal(top_.bd_out_rdata_o, "bd_out_rdata_o", width);
-      break;
-  }
+  BufferAccess buf = access(b);
+  check_range(buffer_name(b), buf.depth, base, rows * cols);
+  if (via.value_or(backdoor_) == Backdoor::Dpi) co_return dpi_read(buf.scope, base, rows, cols);
   golden::MatI x(rows, cols);
   for (int64_t e = 0; e < x.size(); ++e) {
     co_await FallingEdge(clk_);
-    addr.set(base + uint64_t(e));
+    buf.addr.set(base + uint64_t(e));
     co_await ReadOnly();
-    x.data[size_t(e)] = int32_t(data.value_signed());
+    x.data[size_t(e)] = int32_t(buf.rdata.value_signed());
   }
   co_return x;
 }

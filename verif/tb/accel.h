@@ -75,6 +75,8 @@ class Accel {
                                           std::optional<Backdoor> via = {});
   Backdoor backdoor() const { return backdoor_; }
   static bool dpi_available();
+  int64_t buffer_depth(Buffer b);  // words
+  int buffer_width(Buffer b);      // bits per word
   // Presents the descriptor until the queue accepts it.
   harness::Task<> submit(const Descriptor& d);
   // The next completion; fails the test (never hangs) if none arrives within `cycles`.
@@ -94,9 +96,8 @@ class Accel {
 
  private:
   harness::Task<> monitor();
-  void check_range(Buffer b, uint32_t base, int64_t words) const;
-  void dpi_write(Buffer b, uint32_t base, const golden::MatI& x);
-  golden::MatI dpi_read(Buffer b, uint32_t base, int64_t rows, int64_t cols);
+  struct BufferAccess;
+  BufferAccess access(Buffer b);
   harness::Dut& dut_;
   Vqta_top& top_;
   AccelConfig cfg_;

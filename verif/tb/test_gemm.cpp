@@ -65,11 +65,10 @@ QTA_TEST(buffer_backdoor_dpi_and_port_agree, .timeout = 1, .timeout_unit = harne
   Accel acc(dut);
   co_await acc.start();
   QTA_CHECK(Accel::dpi_available());
-  const auto& cfg = acc.config();
   std::mt19937_64 rng(dut.seed());
   for (Buffer b : {Buffer::Input, Buffer::Weight, Buffer::Output}) {
-    const int width = b == Buffer::Output ? cfg.acc_width : cfg.data_width;
-    const int64_t depth = b == Buffer::Input ? cfg.input_depth : b == Buffer::Weight ? cfg.weight_depth : cfg.output_depth;
+    const int width = acc.buffer_width(b);
+    const int64_t depth = acc.buffer_depth(b);
     const int64_t words = std::min<int64_t>(64, depth);
     const uint32_t base = uint32_t(depth - words);
     std::uniform_int_distribution<int64_t> value(-(int64_t{1} << (width - 1)), (int64_t{1} << (width - 1)) - 1);
