@@ -72,6 +72,14 @@ data template_data(const Config& c, const std::string& header) {
   data bank_list{data::type::list};  // one entry per bank: the DPI-C backdoor dispatches on it
   for (int b = 0; b < c.banks; ++b) bank_list << data("bank", std::to_string(b));
   d.set("bank_list", bank_list);
+  data wr_chunks{data::type::list};  // write-lane loops of <= 64 iterations (qta_buffer, BLKLOOPINIT)
+  for (int lo = 0; lo < std::max(c.rows, c.cols); lo += 64) {
+    data chunk;
+    chunk.set("lo", std::to_string(lo));
+    chunk.set("hi", std::to_string(lo + 64));
+    wr_chunks << chunk;
+  }
+  d.set("wr_chunks", wr_chunks);
   d.set("single_bank", c.banks == 1 ? data::type::bool_true : data::type::bool_false);
   num("queue_depth", c.queue_depth);
   num("queue_ptr_bits", std::max(1, bits_for_count(c.queue_depth)));

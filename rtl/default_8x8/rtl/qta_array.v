@@ -28,9 +28,12 @@ module qta_array #(
 );
   // Operands between PEs. The east outputs of the last column and the south operand outputs of
   // the last row have no consumer: they are collected in unused_edge (lint idiom).
-  wire [R*(C+1)*DW-1:0] a_h;    // a_h[(r*(C+1)+c)] enters PE(r,c) from the west
-  wire [(R+1)*C*DW-1:0] b_v;    // b_v[(r*C+c)] enters PE(r,c) from the north
-  wire [(R+1)*C*AW-1:0] psum_v; // psum_v[(r*C+c)] enters PE(r,c) from the north
+  // Unpacked arrays, one word per PE edge: Verilator keeps each element its own variable, so the
+  // generated model grows with R*C. (A packed (R+1)*C*AW-bit bus was traced as one variable and
+  // rebuilt from R*C concatenations every cycle: C++ growing with (R*C)^2.)
+  wire [DW-1:0] a_h    [0:R-1][0:C];    // a_h[r][c] enters PE(r,c) from the west
+  wire [DW-1:0] b_v    [0:R][0:C-1];    // b_v[r][c] enters PE(r,c) from the north
+  wire [AW-1:0] psum_v [0:R][0:C-1];    // psum_v[r][c] enters PE(r,c) from the north
   wire [R*DW-1:0] a_east;
   wire [C*DW-1:0] b_south;
 
@@ -51,13 +54,13 @@ module qta_array #(
 
     for (r = 0; r < R; r = r + 1) begin : g_row_in
       if (r == 0) begin : g_direct
-        assign a_h[0 +: DW] = a_left_i[0 +: DW];
+        assign a_h[0][0] = a_left_i[0 +: DW];
       end else begin : g_skew
         qta_delay #(.W(DW), .N(r)) u_skew (
           .clk_i(clk_i), .rst_ni(rst_ni),
-          .d_i(a_left_i[r*DW +: DW]), .q_o(a_h[(r*(C+1))*DW +: DW]));
+          .d_i(a_left_i[r*DW +: DW]), .q_o(a_h[r][0]));
       end
-      assign a_east[r*DW +: DW] = a_h[(r*(C+1)+C)*DW +: DW];
+      assign a_east[r*DW +: DW] = a_h[r][C];
     end
 
     for (c = 0; c < C; c = c + 1) begin : g_col_in
@@ -68,9 +71,9 @@ module qta_array #(
         qta_delay #(.W(DW), .N(c)) u_skew (
           .clk_i(clk_i), .rst_ni(rst_ni), .d_i(b_top_i[c*DW +: DW]), .q_o(b_skewed));
       end
-      assign b_v[c*DW +: DW]    = mode_os_q[0] ? b_skewed : b_top_i[c*DW +: DW];
-      assign psum_v[c*AW +: AW] = {AW{1'b0}};
-      assign b_south[c*DW +: DW] = b_v[(R*C+c)*DW +: DW];
+      assign b_v[0][c]    = mode_os_q[0] ? b_skewed : b_top_i[c*DW +: DW];
+      assign psum_v[0][c] = {AW{1'b0}};
+      assign b_south[c*DW +: DW] = b_v[R][c];
     end
 
     for (r = 0; r < R; r = r + 1) begin : g_row
@@ -83,18 +86,18 @@ module qta_array #(
           .load_i   (load_q[r]),
           .swap_i   (swap_q[r]),
           .shift_i  (shift_q[r]),
-          .a_i      (a_h[(r*(C+1)+c)*DW +: DW]),
-          .a_o      (a_h[(r*(C+1)+c+1)*DW +: DW]),
-          .b_i      (b_v[(r*C+c)*DW +: DW]),
-          .b_o      (b_v[((r+1)*C+c)*DW +: DW]),
-          .psum_i   (psum_v[(r*C+c)*AW +: AW]),
-          .psum_o   (psum_v[((r+1)*C+c)*AW +: AW])
+          .a_i      (a_h[r][c]),
+          .a_o      (a_h[r][c+1]),
+          .b_i      (b_v[r][c]),
+          .b_o      (b_v[r+1][c]),
+          .psum_i   (psum_v[r][c]),
+          .psum_o   (psum_v[r+1][c])
         );
       end
     end
 
     for (c = 0; c < C; c = c + 1) begin : g_col_out
-      wire [AW-1:0] bottom = psum_v[(R*C+c)*AW +: AW];
+      wire [AW-1:0] bottom = psum_v[R][c];
       wire [AW-1:0] deskewed;
       if (c == C - 1) begin : g_direct
         assign deskewed = bottom;

@@ -9,6 +9,9 @@
 // replacement keeps these ports and needs a conflict-free layout (docs/rtl.md).
 // With QTA_DPI_BACKDOOR defined (Verilator test benches only, never synthesis) the module also
 // exports DPI-C functions that read and write a word in zero simulation time (docs/harness.md).
+// Write lanes are visited in loops of at most 64 iterations (one loop per 64 lanes, rendered by
+// the generator): Verilator unrolls a loop of non-blocking writes to an array only up to its
+// --unroll-count (64) and rejects longer ones (BLKLOOPINIT).
 // Reads of an address >= DEPTH return an undefined word; the scheduler only uses words of lanes
 // whose address it has range-checked.
 module qta_buffer #(
@@ -40,7 +43,7 @@ module qta_buffer #(
       reg [W-1:0] mem_q [0:DEPTH-1];
       integer i;
       always @(posedge clk_i) begin
-        for (i = 0; i < WR_LANES; i = i + 1)
+        for (i = 0; i < ((WR_LANES < 64) ? WR_LANES : 64); i = i + 1)
           if (wr_en_i[i]) mem_q[wr_addr_i[i*ADDR_W +: ADDR_W]] <= wr_data_i[i*W +: W];
         if (bd_we_i) mem_q[bd_addr_i] <= bd_wdata_i;
       end
@@ -57,7 +60,7 @@ module qta_buffer #(
         reg [W-1:0] mem_q [0:BANK_DEPTH-1];
         integer i;
         always @(posedge clk_i) begin
-          for (i = 0; i < WR_LANES; i = i + 1)
+          for (i = 0; i < ((WR_LANES < 64) ? WR_LANES : 64); i = i + 1)
             if (wr_en_i[i] && wr_addr_i[i*ADDR_W +: BANK_W] == b)
               mem_q[wr_addr_i[i*ADDR_W+BANK_W +: ROW_W]] <= wr_data_i[i*W +: W];
           if (bd_we_i && bd_addr_i[BANK_W-1:0] == b) mem_q[bd_addr_i[ADDR_W-1:BANK_W]] <= bd_wdata_i;
