@@ -21,16 +21,11 @@ struct GenOptions {
   std::string config_file;
   std::string out_dir;
   std::string template_dir;
-  std::map<std::string, std::string> fields;  // flag name (with '_') -> raw value
+  qta::gen::Overrides fields;  // field name -> flag text, from the schema (add_config_flags)
 };
 
 void run_gen(const GenOptions& o) {
-  qta::gen::Overrides overrides;
-  for (const auto& [k, v] : o.fields)
-    if (!v.empty()) overrides[k] = v;
-  std::optional<std::filesystem::path> file;
-  if (!o.config_file.empty()) file = o.config_file;
-  const qta::gen::Config config = qta::gen::load_config(file, overrides);
+  const qta::gen::Config config = qta::gen::config_from_flags(o.config_file, o.fields);
   const auto tdir = o.template_dir.empty() ? qta::gen::default_template_dir()
                                            : std::filesystem::path(o.template_dir);
   qta::gen::generate(config, o.out_dir, qta::invocation(), tdir);
@@ -39,34 +34,16 @@ void run_gen(const GenOptions& o) {
 void register_gen(CLI::App& app) {
   auto opts = std::make_shared<GenOptions>();
   auto* cmd = app.add_subcommand("gen", "generate the accelerator RTL for one configuration (docs/config.md)");
-  cmd->add_option("--config", opts->config_file, "JSON configuration file; flags override its fields");
+  qta::gen::add_config_flags(*cmd, opts->fields, opts->config_file);
   cmd->add_option("-o,--out", opts->out_dir, "output directory (written atomically)")->required();
   cmd->add_option("--templates", opts->template_dir, "template directory (default: <source>/templates)");
-  const std::vector<std::pair<std::string, std::string>> fields = {
-      {"rows", "PE array rows, 1..128"},
-      {"cols", "PE array columns, 1..128"},
-      {"data_width", "operand width, 4..16"},
-      {"acc_width", "accumulator width, 2*data_width..32"},
-      {"input_depth", "input buffer depth in elements"},
-      {"weight_depth", "weight buffer depth in elements"},
-      {"output_depth", "output buffer depth in words"},
-      {"banks", "banks per buffer: 1, 2, 4, 8 or 16"},
-      {"queue_depth", "descriptor queue entries, 1..64"},
-      {"dataflows", "ws, os or both"},
-      {"rounding", "rne, sr or both"},
-      {"mutation", "test only: none, quant_round_half_up, pe_drop_acc_msb"}};
-  for (const auto& [name, help] : fields) {
-    std::string flag = "--" + name;
-    for (auto& ch : flag)
-      if (ch == '_') ch = '-';
-    opts->fields[name];
-    cmd->add_option(flag, opts->fields[name], help);
-  }
   cmd->callback([opts] { run_gen(*opts); });
 }
 
 struct PerfOptions {
-  int rows = 8, cols = 8, rank = 4;
+  std::string config_file;
+  qta::gen::Overrides fields;
+  int rank = 4;
   std::string json_file;
 };
 
@@ -77,16 +54,15 @@ void check_arg(const char* name, int64_t v, int64_t lo, int64_t hi) {
 
 void run_perf(const PerfOptions& o) {
   using namespace qta::perf;
-  check_arg("rows", o.rows, 1, 128);
-  check_arg("cols", o.cols, 1, 128);
+  const qta::gen::Config cfg = qta::gen::config_from_flags(o.config_file, o.fields);
   check_arg("rank", o.rank, 1, 1024);
-  const Array arr{o.rows, o.cols};
+  const Array arr{cfg->rows, cfg->cols};
   nlohmann::ordered_json report;
-  report["array"] = {{"rows", o.rows}, {"cols", o.cols}};
+  report["array"] = {{"rows", arr.rows}, {"cols", arr.cols}};
   report["rank"] = o.rank;
   report["formula"] = "docs/interfaces.md section 4";
   int64_t all_ws = 0, all_os = 0, all_auto = 0, all_macs = 0;
-  fmt::print("LoRA GEMM steps (docs/interfaces.md section 3) on a {}x{} array, rank {}\n", o.rows, o.cols, o.rank);
+  fmt::print("LoRA GEMM steps (docs/interfaces.md section 3) on a {}x{} array, rank {}\n", arr.rows, arr.cols, o.rank);
   fmt::print("cycles from the section 4 formula; util = MACs / (R*C*cycles)\n");
   // Every cross-attention projection of the SD v1.5 UNet (golden/workloads.h), each counted as
   // many times as the UNet has it.
@@ -122,7 +98,7 @@ void run_perf(const PerfOptions& o) {
     all_os += layer.count * sum_os;
     all_auto += layer.count * sum_auto;
   }
-  const double peak = double(o.rows) * o.cols;
+  const double peak = double(arr.rows) * arr.cols;
   fmt::print("\nall {} cross-attention projections of the UNet (one LoRA training step each):\n", 64);
   fmt::print("WS-only {} cycles (util {:.3f}), OS-only {} (util {:.3f}), AUTO {} (util {:.3f})\n",
              all_ws, all_macs / (peak * all_ws), all_os, all_macs / (peak * all_os), all_auto,
@@ -141,8 +117,7 @@ void run_perf(const PerfOptions& o) {
 void register_perf(CLI::App& app) {
   auto opts = std::make_shared<PerfOptions>();
   auto* cmd = app.add_subcommand("perf", "predicted WS / OS / AUTO cycles of the LoRA GEMMs on SD v1.5 shapes");
-  cmd->add_option("--rows", opts->rows, "PE array rows, 1..128");
-  cmd->add_option("--cols", opts->cols, "PE array columns, 1..128");
+  qta::gen::add_config_flags(*cmd, opts->fields, opts->config_file);
   cmd->add_option("--rank", opts->rank, "LoRA rank r, 1..1024");
   cmd->add_option("--json", opts->json_file, "also write the numbers as JSON");
   cmd->callback([opts] { run_perf(*opts); });

@@ -1,5 +1,7 @@
 // `qta synth`: area, timing and energy of a generated configuration (synth/README.md).
 #include <CLI/CLI.hpp>
+
+#include <map>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -19,28 +21,38 @@ namespace {
 struct SynthArgs {
   qta::synth::SynthOptions opt;
   std::string rtl, out, sweep;
-  int rows = 0, cols = 0;
+  std::string config_file;          // --config: a file or a named configuration
+  std::map<std::string, std::string> fields;  // the configuration schema's flags (--rows, --cols, ...)
+  bool generate_mode() const {
+    if (!config_file.empty()) return true;
+    for (const auto& [k, v] : fields)
+      if (!v.empty()) return true;
+    return false;
+  }
 };
 
 #ifdef QTA_HAVE_GEN
 void generate_config(int rows, int cols, const fs::path& dir, const std::string& command) {
-  // Default configuration at the requested size; buffers grown to one tile if the default
-  // depth is too small for it. The generator validates and names any bad field.
-  qta::gen::Config cfg;
-  cfg.rows = rows;
-  cfg.cols = cols;
-  cfg.input_depth = std::max(cfg.input_depth, qta::gen::min_input_depth(rows, cols));
-  cfg.weight_depth = std::max(cfg.weight_depth, qta::gen::min_weight_depth(rows, cols));
-  cfg.output_depth = std::max(cfg.output_depth, qta::gen::min_output_depth(rows, cols));
-  qta::gen::validate(cfg);
-  qta::gen::generate(cfg, dir, command);
+  // Default configuration at the requested size (buffer depths derived from it). The
+  // configuration's validation names any bad field.
+  qta::gen::ConfigFields f;
+  f.rows = rows;
+  f.cols = cols;
+  qta::gen::generate(qta::gen::Config::validate(f), dir, command);
 }
+qta::gen::Config config_of(const SynthArgs& a) { return qta::gen::config_from_flags(a.config_file, a.fields); }
+void add_config_flags(CLI::App& sub, SynthArgs& a) { qta::gen::add_config_flags(sub, a.fields, a.config_file); }
 constexpr bool kHaveGen = true;
 #else
 void generate_config(int, int, const fs::path&, const std::string&) {
   throw qta::UsageError(
       "synth: --rows/--cols/--sweep need the generator, which this build of qta does not include; "
       "generate the configuration with `qta gen` and pass its directory with --rtl DIR");
+}
+void add_config_flags(CLI::App& sub, SynthArgs& a) {
+  sub.add_option("--config", a.config_file, "needs the generator (not in this build)");
+  sub.add_option("--rows", a.fields["rows"], "needs the generator (not in this build)");
+  sub.add_option("--cols", a.fields["cols"], "needs the generator (not in this build)");
 }
 constexpr bool kHaveGen = false;
 #endif
@@ -62,9 +74,11 @@ void run(SynthArgs& a) {
   a.opt.liberty = absolute_path(a.opt.liberty);
   a.opt.cell_verilog = absolute_path(a.opt.cell_verilog);
   a.opt.out = a.out;
-  int modes = (!a.rtl.empty()) + (a.rows || a.cols) + (!a.sweep.empty());
+  int modes = (!a.rtl.empty()) + a.generate_mode() + (!a.sweep.empty());
   if (modes != 1)
-    throw qta::UsageError("synth: give exactly one of --rtl DIR, --rows R --cols C, or --sweep SIZES");
+    throw qta::UsageError(
+        "synth: give exactly one of --rtl DIR, a configuration (--config FILE|NAME and/or field flags such as "
+        "--rows R --cols C), or --sweep SIZES");
   if (!a.sweep.empty()) {
     auto sizes = qta::synth::parse_sweep(a.sweep);
     if (!kHaveGen) generate_config(0, 0, {}, {});
@@ -76,14 +90,17 @@ void run(SynthArgs& a) {
     qta::synth::run_synth(a.opt);
     return;
   }
-  if (a.rows < 1 || a.cols < 1)
-    throw qta::UsageError("synth: --rows and --cols must both be given, positive (got --rows " +
-                          std::to_string(a.rows) + " --cols " + std::to_string(a.cols) + ")");
+  if (!kHaveGen) generate_config(0, 0, {}, {});
+#ifdef QTA_HAVE_GEN
+  const qta::gen::Config config = config_of(a);  // validated before any tool runs
+#endif
   qta::synth::validate_inputs_without_rtl(a.opt);
   fs::path gen_dir = fs::path(a.out).parent_path() / ("." + fs::path(a.out).filename().string() + ".gen");
   std::error_code ec;
   fs::remove_all(gen_dir, ec);
-  generate_config(a.rows, a.cols, gen_dir, a.opt.command);
+#ifdef QTA_HAVE_GEN
+  qta::gen::generate(config, gen_dir, a.opt.command);
+#endif
   a.opt.rtl_dir = gen_dir;
   try {
     qta::synth::run_synth(a.opt);
@@ -101,8 +118,7 @@ void qta::register_synth_cli(CLI::App& app, int& /*exit_code*/) {
   CLI::App* sub = app.add_subcommand(
       "synth", "Synthesize a generated configuration (Yosys + OpenSTA): area, timing, energy per MAC");
   sub->add_option("--rtl", args->rtl, "a directory written by `qta gen` (manifest.json, rtl/, qta_top.f)");
-  sub->add_option("--rows", args->rows, "generate an R x C configuration first (needs the generator)");
-  sub->add_option("--cols", args->cols, "columns of the generated configuration");
+  add_config_flags(*sub, *args);  // generate that configuration first (--config, --rows, --cols, ...)
   sub->add_option("--sweep", args->sweep, "array sizes, e.g. 4x4,8x8,16x16: area and clock table + SVG plot");
   sub->add_option("--out", args->out, "output directory (written atomically)");
   sub->add_option("--liberty", args->opt.liberty, "Liberty file")->capture_default_str();

@@ -9,15 +9,13 @@
 void qta::register_verify_cli(CLI::App& app, int& exit_code) {
   struct Args {
     qta::verif::VerifyOptions o;
-    std::optional<std::string> config_file;
-    std::optional<int> rows, cols;
-    std::string mutation, work;
+    std::string config_file;
+    qta::gen::Overrides fields;  // the schema's flags (--rows, --cols, --mutation, ...)
+    std::string work;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("verify", "build the RTL with Verilator and check it against the golden model");
-  cmd->add_option("--rows", a->rows, "PE array rows (default 8)");
-  cmd->add_option("--cols", a->cols, "PE array columns (default 8)");
-  cmd->add_option("--config", a->config_file, "generator configuration file (JSON); flags override it");
+  qta::gen::add_config_flags(*cmd, a->fields, a->config_file);
   cmd->add_option("--suite", a->o.suite, "all, smoke, block, layer or random")->capture_default_str();
   cmd->add_option("--test", a->o.test, "run only this test");
   cmd->add_option("--seed", a->o.seed, "run seed; every test's seed derives from it")->capture_default_str();
@@ -25,28 +23,17 @@ void qta::register_verify_cli(CLI::App& app, int& exit_code) {
   cmd->add_option("--random-cases", a->o.random_cases, "GEMMs in the random test")->capture_default_str();
   cmd->add_option("--xcheck", a->o.xcheck_seeds, "also run under +verilator+rand+reset+2 with seeds 1..N")
       ->capture_default_str();
-  cmd->add_flag("--waves", a->o.waves, "write an FST per test (cocotb's WAVES=1)");
-  cmd->add_flag("--code-coverage", a->o.code_coverage, "build with verilator --coverage-line and merge the per-test results");
-  cmd->add_option("--mutation", a->mutation, "test-only: generate a deliberately broken RTL (docs/config.md)");
-  cmd->add_flag("--expect-fail", a->o.expect_fail, "succeed only if the suite catches the broken RTL");
-  cmd->add_option("--compiler", a->o.compiler, "C++ compiler for the model")->capture_default_str();
+  cmd->add_flag("--waves", a->o.waves, "write an FST per test (cocotb's WAVES=1); builds a traced model");
+  cmd->add_flag("--code-coverage", a->o.code_coverage,
+                "build with verilator --coverage-line, merge the per-test results, write lcov HTML");
+  cmd->add_flag("--expect-fail", a->o.expect_fail, "succeed only if the suite catches the broken RTL (--mutation)");
+  cmd->add_option("--compiler", a->o.compiler,
+                  "C++ compiler for the model (default: the one that built qta; the test bench links its libraries)");
   cmd->callback([a, &exit_code] {
-    qta::gen::Overrides ov;
-    ov["rows"] = std::to_string(a->rows.value_or(8));
-    ov["cols"] = std::to_string(a->cols.value_or(8));
-    if (!a->config_file) {
-      // without a file, rows/cols default to 8
-    } else {
-      if (!a->rows) ov.erase("rows");
-      if (!a->cols) ov.erase("cols");
-    }
-    if (!a->mutation.empty()) ov["mutation"] = a->mutation;
-    std::optional<std::filesystem::path> file;
-    if (a->config_file) file = *a->config_file;
-    a->o.config = qta::gen::load_config(file, ov);
+    a->o.config = qta::gen::config_from_flags(a->config_file, a->fields);
     if (!a->work.empty()) a->o.work = a->work;
-    a->o.reproduce = fmt::format("qta verify --rows {} --cols {} --seed {}{}", a->o.config.rows, a->o.config.cols,
-                                 a->o.seed, a->mutation.empty() ? "" : " --mutation " + a->mutation);
+    const std::string cfg = qta::gen::config_flags_text(a->config_file, a->fields);
+    a->o.reproduce = fmt::format("qta verify{}{} --seed {}", cfg.empty() ? "" : " ", cfg, a->o.seed);
     exit_code = qta::verif::run_verify(a->o);
   });
 }

@@ -1,224 +1,330 @@
-// Configuration loading and validation (docs/config.md).
+// The configuration schema (one field table), loading, validation and the command-line flags
+// derived from it (docs/config.md).
 #include "qta/gen/config.h"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <vector>
 
 #include "qta/cli.h"
+#include "qta/hash.h"
+#include "qta/version.h"
 
 namespace qta::gen {
 namespace {
 
 using nlohmann::json;
+namespace fs = std::filesystem;
 
-constexpr int kMaxDim = 128;
-constexpr int64_t kMaxDepth = int64_t{1} << 24;
+[[noreturn]] void fail(const std::string& msg) { throw qta::UsageError("config: " + msg); }
 
-const std::vector<std::string>& integer_fields() {
-  static const std::vector<std::string> f = {"rows",        "cols",         "data_width",
-                                             "acc_width",   "input_depth",  "weight_depth",
-                                             "output_depth", "banks",       "queue_depth"};
-  return f;
-}
-const std::vector<std::string>& string_fields() {
-  static const std::vector<std::string> f = {"dataflows", "rounding", "mutation"};
-  return f;
-}
+template <class E>
+struct EnumNames {
+  std::vector<std::pair<std::string, E>> names;
+  std::vector<std::string> list() const {
+    std::vector<std::string> v;
+    for (const auto& [n, e] : names) v.push_back(n);
+    return v;
+  }
+  const char* name(E e) const {
+    for (const auto& [n, x] : names)
+      if (x == e) return n.c_str();
+    return "?";
+  }
+  E value(const std::string& n) const {
+    for (const auto& [s, e] : names)
+      if (s == n) return e;
+    return names.front().second;  // unreachable: set() receives checked names only
+  }
+};
 
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-  for (const auto& x : v)
-    if (x == s) return true;
-  return false;
-}
+const EnumNames<Dataflows> kDataflowNames{{{"ws", Dataflows::WS}, {"os", Dataflows::OS}, {"both", Dataflows::Both}}};
+const EnumNames<RoundingModes> kRoundingNames{
+    {{"rne", RoundingModes::RNE}, {"sr", RoundingModes::SR}, {"both", RoundingModes::Both}}};
+const EnumNames<Mutation> kMutationNames{{{"none", Mutation::None},
+                                          {"quant_round_half_up", Mutation::QuantRoundHalfUp},
+                                          {"pe_drop_acc_msb", Mutation::PeDropAccMsb}}};
 
-std::string join(const std::vector<std::string>& v) {
+std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+  for (const auto& x : v) out += (out.empty() ? "" : sep) + x;
   return out;
 }
 
-[[noreturn]] void fail(const std::string& msg) { throw qta::UsageError("config: " + msg); }
+template <class T>
+ConfigField integer(const char* name, T ConfigFields::*member, int64_t lo, int64_t hi, std::string default_doc,
+                    std::string valid_doc, std::string help) {
+  ConfigField f;
+  f.name = name;
+  f.kind = ConfigField::Kind::Integer;
+  f.lo = lo;
+  f.hi = hi;
+  f.default_doc = std::move(default_doc);
+  f.valid_doc = std::move(valid_doc);
+  f.help = std::move(help);
+  f.get = [member](const ConfigFields& c) { return json(static_cast<int64_t>(c.*member)); };
+  f.set = [member](ConfigFields& c, const json& v) { c.*member = static_cast<T>(v.get<int64_t>()); };
+  return f;
+}
+
+template <class E>
+ConfigField choice(const char* name, E ConfigFields::*member, const EnumNames<E>& names, std::string help) {
+  ConfigField f;
+  f.name = name;
+  f.kind = ConfigField::Kind::Choice;
+  f.choices = names.list();
+  f.default_doc = fmt::format("\"{}\"", names.name(ConfigFields{}.*member));
+  std::vector<std::string> quoted;
+  for (const auto& n : f.choices) quoted.push_back("\"" + n + "\"");
+  f.valid_doc = join(quoted);
+  f.help = std::move(help);
+  f.get = [member, &names](const ConfigFields& c) { return json(names.name(c.*member)); };
+  f.set = [member, &names](ConfigFields& c, const json& v) { c.*member = names.value(v.get<std::string>()); };
+  return f;
+}
+
+std::string flag_name(const std::string& field) {
+  std::string flag = "--" + field;
+  for (auto& ch : flag)
+    if (ch == '_') ch = '-';
+  return flag;
+}
+
+std::vector<std::string> field_names() {
+  std::vector<std::string> v;
+  for (const auto& f : config_fields()) v.push_back(f.name);
+  return v;
+}
+
+// Static checks of one JSON value against its row: type and range (or choice).
+void check_value(const ConfigField& f, const json& v) {
+  if (f.kind == ConfigField::Kind::Choice) {
+    if (!v.is_string())
+      fail(fmt::format("field '{}' = {} has the wrong type: expected a string, valid {}", f.name, v.dump(),
+                       f.valid_doc));
+    for (const auto& c : f.choices)
+      if (c == v.get<std::string>()) return;
+    fail(fmt::format("field '{}' = {} is not a valid mode: valid {}", f.name, v.dump(), join(f.choices)));
+  }
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+    fail(fmt::format("field '{}' = {} is out of range: valid {}", f.name, v.dump(), f.valid_doc));
+  if (!v.is_number_integer())
+    fail(fmt::format("field '{}' = {} has the wrong type: expected an integer, valid {}", f.name, v.dump(),
+                     f.valid_doc));
+  const int64_t x = v.get<int64_t>();
+  if (x < f.lo || x > f.hi) fail(fmt::format("field '{}' = {} is out of range: valid {}", f.name, x, f.valid_doc));
+}
 
 void check_range(const char* field, int64_t value, int64_t lo, int64_t hi, const std::string& why = "") {
   if (value < lo || value > hi)
     fail(fmt::format("field '{}' = {} is out of range: valid {}..{}{}", field, value, lo, hi, why));
 }
 
-template <class E>
-E parse_enum(const char* field, const std::string& value, const std::vector<std::pair<std::string, E>>& names) {
-  std::vector<std::string> valid;
-  for (const auto& [n, e] : names) {
-    if (n == value) return e;
-    valid.push_back(n);
-  }
-  fail(fmt::format("field '{}' = \"{}\" is not a valid mode: valid {}", field, value, join(valid)));
-}
-
-const std::vector<std::pair<std::string, Dataflows>> kDataflowNames = {
-    {"ws", Dataflows::WS}, {"os", Dataflows::OS}, {"both", Dataflows::Both}};
-const std::vector<std::pair<std::string, RoundingModes>> kRoundingNames = {
-    {"rne", RoundingModes::RNE}, {"sr", RoundingModes::SR}, {"both", RoundingModes::Both}};
-const std::vector<std::pair<std::string, Mutation>> kMutationNames = {
-    {"none", Mutation::None},
-    {"quant_round_half_up", Mutation::QuantRoundHalfUp},
-    {"pe_drop_acc_msb", Mutation::PeDropAccMsb}};
-
-int64_t get_integer(const json& j, const std::string& key) {
-  const json& v = j.at(key);
-  if (!v.is_number_integer())
-    fail(fmt::format("field '{}' = {} has the wrong type: expected an integer", key, v.dump()));
-  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
-    fail(fmt::format("field '{}' = {} is out of range", key, v.dump()));
-  return v.get<int64_t>();
-}
-
-std::string get_string(const json& j, const std::string& key) {
-  const json& v = j.at(key);
-  if (!v.is_string())
-    fail(fmt::format("field '{}' = {} has the wrong type: expected a string", key, v.dump()));
-  return v.get<std::string>();
-}
-
 bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 void check_depth(const char* field, int64_t depth, int64_t min_depth, int banks) {
-  check_range(field, depth, min_depth, kMaxDepth,
-              min_depth > 1 ? fmt::format(" (the minimum holds one tile)") : "");
+  check_range(field, depth, min_depth, kMaxDepth, " (the minimum holds one tile)");
   if (depth % banks != 0)
     fail(fmt::format("field '{}' = {} is not a multiple of banks = {}: valid depths are multiples of banks",
                      field, depth, banks));
 }
 
+// A flag's text as the JSON value of its field: strict decimal for integers (no octal, hex,
+// sign tricks or empty strings), the text itself for choices.
 json parse_override(const std::string& key, const std::string& text) {
-  if (contains(string_fields(), key)) return json(text);
-  if (!contains(integer_fields(), key))
-    fail(fmt::format("unknown field '{}': valid fields are {}, {}", key, join(integer_fields()),
-                     join(string_fields())));
-  try {
-    size_t used = 0;
-    long long v = std::stoll(text, &used, 10);
-    if (used != text.size()) throw std::invalid_argument(text);
-    return json(static_cast<int64_t>(v));
-  } catch (const std::exception&) {
-    fail(fmt::format("field '{}' = \"{}\" has the wrong type: expected an integer", key, text));
-  }
+  const ConfigField* f = find_field(key);
+  if (!f) fail(fmt::format("unknown field '{}': valid fields are {}", key, join(field_names())));
+  if (f->kind == ConfigField::Kind::Choice) return json(text);
+  const bool digits = !text.empty() && text.find_first_not_of("0123456789", text[0] == '-' ? 1 : 0) == std::string::npos &&
+                      text != "-";
+  if (!digits)
+    fail(fmt::format("field '{}' = \"{}\" has the wrong type: expected an integer (decimal digits), valid {}", key, text,
+                     f->valid_doc));
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) fail(fmt::format("field '{}' = {} is out of range: valid {}", key, text, f->valid_doc));
+  return json(static_cast<int64_t>(v));
 }
 
 }  // namespace
 
-const char* to_string(Dataflows d) {
-  for (const auto& [n, e] : kDataflowNames)
-    if (e == d) return n.c_str();
-  return "?";
+const std::vector<ConfigField>& config_fields() {
+  // The one field table. Adding a field: a member in ConfigFields, a row here, a row in
+  // docs/config.md, and the templates that use it (docs/config.md, "Adding a field").
+  static const std::vector<ConfigField> table = {
+      integer("rows", &ConfigFields::rows, 1, kMaxDim, "8", "1..128", "PE array rows R (K in WS, M in OS)"),
+      integer("cols", &ConfigFields::cols, 1, kMaxDim, "8", "1..128",
+              "PE array columns C (N in both dataflows); also the quantizer's lanes"),
+      integer("data_width", &ConfigFields::data_width, 4, 16, "8", "4..16",
+              "operand width q; values are symmetric, [-(2^(q-1)-1), 2^(q-1)-1]"),
+      integer("acc_width", &ConfigFields::acc_width, 1, 64, "32", "2*data_width..32",
+              "accumulator width; the largest legal K is floor((2^(acc_width-1)-1) / qmax^2)"),
+      integer("input_depth", &ConfigFields::input_depth, 0, kMaxDepth, "4*max(1024, rows*cols)",
+              "rows*cols..2^24, multiple of banks; 0 = derived",
+              "input (operand A) buffer, elements"),
+      integer("weight_depth", &ConfigFields::weight_depth, 0, kMaxDepth, "4*max(1024, rows*cols)",
+              "rows*cols..2^24, multiple of banks; 0 = derived",
+              "weight (operand B) buffer, elements"),
+      integer("output_depth", &ConfigFields::output_depth, 0, kMaxDepth, "16*max(512, rows*cols)",
+              "2*rows*cols..2^24, multiple of banks; 0 = derived",
+              "output buffer, acc_width-bit words: int32 results and their requantized copy"),
+      integer("banks", &ConfigFields::banks, 1, 16, "1", "1..16, a power of two",
+              "interleaved banks per buffer (bank = address mod banks)"),
+      integer("queue_depth", &ConfigFields::queue_depth, 1, 64, "4", "1..64", "descriptor queue entries"),
+      choice("dataflows", &ConfigFields::dataflows, kDataflowNames,
+             "dataflows the scheduler accepts; AUTO chooses among them"),
+      choice("rounding", &ConfigFields::rounding, kRoundingNames, "rounding modes the quantizer accepts"),
+      choice("mutation", &ConfigFields::mutation, kMutationNames,
+             "test only: a deliberate bug, so verification can show it catches one"),
+  };
+  return table;
 }
-const char* to_string(RoundingModes r) {
-  for (const auto& [n, e] : kRoundingNames)
-    if (e == r) return n.c_str();
-  return "?";
+
+const ConfigField* find_field(const std::string& name) {
+  for (const auto& f : config_fields())
+    if (f.name == name) return &f;
+  return nullptr;
 }
-const char* to_string(Mutation m) {
-  for (const auto& [n, e] : kMutationNames)
-    if (e == m) return n.c_str();
-  return "?";
-}
+
+const char* to_string(Dataflows d) { return kDataflowNames.name(d); }
+const char* to_string(RoundingModes r) { return kRoundingNames.name(r); }
+const char* to_string(Mutation m) { return kMutationNames.name(m); }
 
 int64_t min_input_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_weight_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_output_depth(int rows, int cols) { return 2 * int64_t{rows} * cols; }
+int64_t default_input_depth(int rows, int cols) { return 4 * std::max<int64_t>(1024, int64_t{rows} * cols); }
+int64_t default_weight_depth(int rows, int cols) { return 4 * std::max<int64_t>(1024, int64_t{rows} * cols); }
+int64_t default_output_depth(int rows, int cols) { return 16 * std::max<int64_t>(512, int64_t{rows} * cols); }
 
-void validate(const Config& c) {
-  check_range("rows", c.rows, 1, kMaxDim);
-  check_range("cols", c.cols, 1, kMaxDim);
-  check_range("data_width", c.data_width, 4, 16);
+Config Config::validate(ConfigFields c) {
+  for (const auto& f : config_fields()) check_value(f, f.get(c));
   check_range("acc_width", c.acc_width, 2 * c.data_width, 32,
               fmt::format(" (at least 2 * data_width = {}, at most 32)", 2 * c.data_width));
-  check_range("banks", c.banks, 1, 16);
   if (!is_power_of_two(c.banks))
     fail(fmt::format("field 'banks' = {} is not a power of two: valid 1, 2, 4, 8, 16", c.banks));
-  check_range("queue_depth", c.queue_depth, 1, 64);
+  if (c.input_depth == kDerived) c.input_depth = default_input_depth(c.rows, c.cols);
+  if (c.weight_depth == kDerived) c.weight_depth = default_weight_depth(c.rows, c.cols);
+  if (c.output_depth == kDerived) c.output_depth = default_output_depth(c.rows, c.cols);
   check_depth("input_depth", c.input_depth, min_input_depth(c.rows, c.cols), c.banks);
   check_depth("weight_depth", c.weight_depth, min_weight_depth(c.rows, c.cols), c.banks);
   check_depth("output_depth", c.output_depth, min_output_depth(c.rows, c.cols), c.banks);
+  return Config(std::move(c), 0);
+}
+
+std::vector<Dataflow> Config::dataflows() const {
+  std::vector<Dataflow> d;
+  if (supports_ws()) d.push_back(Dataflow::WS);
+  if (supports_os()) d.push_back(Dataflow::OS);
+  return d;
+}
+
+int64_t Config::max_k() const {
+  const int64_t qmax = (int64_t{1} << (f_.data_width - 1)) - 1;
+  const int64_t acc_max = (int64_t{1} << (f_.acc_width - 1)) - 1;
+  return acc_max / (qmax * qmax);
 }
 
 Config config_from_json(const json& j) {
   if (!j.is_object()) fail(fmt::format("expected a JSON object, got {}", j.type_name()));
+  ConfigFields c;
   for (const auto& [key, value] : j.items()) {
-    (void)value;
     if (key == "config_hash") continue;  // derived; written by `qta gen`, recomputed here
-    if (!contains(integer_fields(), key) && !contains(string_fields(), key))
-      fail(fmt::format("unknown field '{}': valid fields are {}, {}", key, join(integer_fields()),
-                       join(string_fields())));
+    const ConfigField* f = find_field(key);
+    if (!f)
+      fail(fmt::format("unknown field '{}': valid fields are {}", key.size() > 64 ? key.substr(0, 64) + "..." : key,
+                       join(field_names())));
+    check_value(*f, value);
+    f->set(c, value);
   }
-  Config c;
-  auto int_field = [&](const char* key, auto& out) {
-    if (!j.contains(key)) return;
-    const int64_t v = get_integer(j, key);
-    // Range-check before narrowing so a huge value is reported as given.
-    if (sizeof(out) == sizeof(int) && (v < INT32_MIN || v > INT32_MAX)) {
-      check_range(key, v, INT32_MIN, INT32_MAX);
-    }
-    out = static_cast<std::remove_reference_t<decltype(out)>>(v);
-  };
-  int_field("rows", c.rows);
-  int_field("cols", c.cols);
-  int_field("data_width", c.data_width);
-  int_field("acc_width", c.acc_width);
-  int_field("input_depth", c.input_depth);
-  int_field("weight_depth", c.weight_depth);
-  int_field("output_depth", c.output_depth);
-  int_field("banks", c.banks);
-  int_field("queue_depth", c.queue_depth);
-  if (j.contains("dataflows")) c.dataflows = parse_enum("dataflows", get_string(j, "dataflows"), kDataflowNames);
-  if (j.contains("rounding")) c.rounding = parse_enum("rounding", get_string(j, "rounding"), kRoundingNames);
-  if (j.contains("mutation")) c.mutation = parse_enum("mutation", get_string(j, "mutation"), kMutationNames);
-  validate(c);
-  return c;
+  return Config::validate(c);
 }
 
-Config load_config(const std::optional<std::filesystem::path>& file, const Overrides& overrides) {
+std::vector<std::string> named_configs() {
+  std::vector<std::string> names;
+  const fs::path dir = fs::path(qta::kSourceDir) / "generator" / "configs";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+fs::path named_config_path(const std::string& name) {
+  for (const auto& n : named_configs())
+    if (n == name) return fs::path(qta::kSourceDir) / "generator" / "configs" / (name + ".json");
+  fail(fmt::format("'{}' is neither a configuration file nor a named configuration: valid names are {}", name,
+                   join(named_configs())));
+}
+
+Config load_config(const std::optional<fs::path>& file_in, const Overrides& overrides) {
   json j = json::object();
-  if (file) {
-    std::ifstream in(*file);
-    if (!in) fail(fmt::format("cannot open configuration file '{}'", file->string()));
+  if (file_in) {
+    fs::path file = *file_in;
+    // A bare name without a path or an extension is a named configuration (generator/configs).
+    if (!fs::exists(file) && file.extension().empty() && !file.has_parent_path()) file = named_config_path(file.string());
+    if (fs::is_directory(file)) fail(fmt::format("configuration file '{}' is a directory: valid is a JSON file", file.string()));
+    std::ifstream in(file, std::ios::binary);
+    if (!in) fail(fmt::format("cannot open configuration file '{}'", file.string()));
+    std::ostringstream text;
+    text << in.rdbuf();
     try {
-      j = json::parse(in);
-    } catch (const json::parse_error& e) {
-      fail(fmt::format("'{}' is not valid JSON: {}", file->string(), e.what()));
+      j = json::parse(text.str());
+    } catch (const json::exception& e) {
+      fail(fmt::format("'{}' is not valid JSON: {}", file.string(), e.what()));
     }
-    if (!j.is_object()) fail(fmt::format("'{}' must hold a JSON object", file->string()));
+    if (!j.is_object()) fail(fmt::format("'{}' must hold a JSON object", file.string()));
   }
   for (const auto& [key, text] : overrides) j[key] = parse_override(key, text);
   return config_from_json(j);
 }
 
-json to_json(const Config& c) {
-  return json{{"rows", c.rows},
-              {"cols", c.cols},
-              {"data_width", c.data_width},
-              {"acc_width", c.acc_width},
-              {"input_depth", c.input_depth},
-              {"weight_depth", c.weight_depth},
-              {"output_depth", c.output_depth},
-              {"banks", c.banks},
-              {"queue_depth", c.queue_depth},
-              {"dataflows", to_string(c.dataflows)},
-              {"rounding", to_string(c.rounding)},
-              {"mutation", to_string(c.mutation)}};
+void add_config_flags(CLI::App& cmd, Overrides& overrides, std::string& config_file) {
+  cmd.add_option("--config", config_file,
+                 "configuration: a JSON file, or a named configuration (" + join(named_configs()) +
+                     "); the field flags override it");
+  for (const auto& f : config_fields()) {
+    std::string help = f.help + " (" + f.valid_doc + "; default " + f.default_doc + ")";
+    // Text, not an integer: parse_override does the strict decimal conversion and the message.
+    cmd.add_option(flag_name(f.name), overrides[f.name], help);
+  }
+}
+
+Config config_from_flags(const std::string& config_file, const Overrides& overrides, const Overrides& extra) {
+  Overrides given;
+  for (const auto& [k, v] : overrides)
+    if (!v.empty()) given[k] = v;
+  for (const auto& [k, v] : extra) given[k] = v;
+  std::optional<fs::path> file;
+  if (!config_file.empty()) file = config_file;
+  return load_config(file, given);
+}
+
+std::string config_flags_text(const std::string& config_file, const Overrides& overrides) {
+  std::string out;
+  if (!config_file.empty()) out += " --config " + config_file;
+  for (const auto& f : config_fields()) {
+    const auto it = overrides.find(f.name);
+    if (it != overrides.end() && !it->second.empty()) out += " " + flag_name(f.name) + " " + it->second;
+  }
+  return out.empty() ? out : out.substr(1);
+}
+
+nlohmann::ordered_json to_json(const Config& c) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& f : config_fields()) j[f.name] = f.get(c.fields());
+  return j;
 }
 
 uint64_t config_hash(const Config& c) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char ch : to_json(c).dump()) {
-    h ^= ch;
-    h *= 0x100000001b3ull;
-  }
-  return h;
+  // nlohmann::json sorts keys: the hash does not depend on the table's order.
+  return qta::fnv1a64(json::parse(to_json(c).dump()).dump());
 }
 
-std::string config_hash_hex(const Config& c) { return fmt::format("{:016x}", config_hash(c)); }
+std::string config_hash_hex(const Config& c) { return qta::hex16(config_hash(c)); }
 
 }  // namespace qta::gen

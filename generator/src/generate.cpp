@@ -9,11 +9,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 
+#include "qta/atomic_dir.h"
 #include "qta/cli.h"
+#include "qta/text_io.h"
 #include "qta/version.h"
 
 namespace fs = std::filesystem;
@@ -23,19 +24,13 @@ using kainjow::mustache::mustache;
 namespace qta::gen {
 namespace {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw qta::UsageError(fmt::format("cannot read template '{}' (set QTA_TEMPLATE_DIR?)", p.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_text(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", p.string()));
+// A template that cannot be read is bad input (a wrong template directory), not an internal error.
+std::string read_template(const fs::path& p) {
+  try {
+    return qta::read_text(p);
+  } catch (const qta::FileError& e) {
+    throw qta::UsageError(fmt::format("{} (set QTA_TEMPLATE_DIR?)", e.what()));
+  }
 }
 
 int bits_for_count(int64_t values) {  // ceil(log2(values)), values >= 1
@@ -53,21 +48,20 @@ std::string header_comment(const Config& c, const std::string& command, const ch
       prefix, qta::kVersion, config_hash_hex(c), command, to_json(c).dump());
 }
 
-data template_data(const Config& c, const std::string& header) {
+data template_data(const Config& cfg, const std::string& header) {
+  const ConfigFields& c = cfg.fields();
   data d;
   d.set("header", header);
   auto num = [&](const char* key, int64_t v) { d.set(key, std::to_string(v)); };
-  num("rows", c.rows);
-  num("cols", c.cols);
-  num("data_width", c.data_width);
-  num("acc_width", c.acc_width);
-  num("input_depth", c.input_depth);
-  num("weight_depth", c.weight_depth);
-  num("output_depth", c.output_depth);
+  // Every schema field under its own name (integers as numbers, choices as their names), then
+  // the quantities derived from them.
+  for (const auto& f : config_fields()) {
+    const auto v = f.get(c);
+    d.set(f.name, v.is_string() ? v.get<std::string>() : std::to_string(v.get<int64_t>()));
+  }
   num("input_addr_bits", address_bits(c.input_depth));
   num("weight_addr_bits", address_bits(c.weight_depth));
   num("output_addr_bits", address_bits(c.output_depth));
-  num("banks", c.banks);
   num("bank_bits", bits_for_count(c.banks));
   data bank_list{data::type::list};  // one entry per bank: the DPI-C backdoor dispatches on it
   for (int b = 0; b < c.banks; ++b) bank_list << data("bank", std::to_string(b));
@@ -81,14 +75,13 @@ data template_data(const Config& c, const std::string& header) {
   }
   d.set("wr_chunks", wr_chunks);
   d.set("single_bank", c.banks == 1 ? data::type::bool_true : data::type::bool_false);
-  num("queue_depth", c.queue_depth);
   num("queue_ptr_bits", std::max(1, bits_for_count(c.queue_depth)));
   num("queue_count_bits", bits_for_count(c.queue_depth + 1));
-  num("max_k", std::min<int64_t>(max_k(c), INT32_MAX));
-  num("support_ws", c.supports_ws());
-  num("support_os", c.supports_os());
-  num("support_rne", c.supports_rne());
-  num("support_sr", c.supports_sr());
+  num("max_k", std::min<int64_t>(cfg.max_k(), INT32_MAX));
+  num("support_ws", cfg.supports_ws());
+  num("support_os", cfg.supports_os());
+  num("support_rne", cfg.supports_rne());
+  num("support_sr", cfg.supports_sr());
   d.set("mut_pe_drop_acc_msb", c.mutation == Mutation::PeDropAccMsb ? data::type::bool_true : data::type::bool_false);
   d.set("mut_quant_round_half_up",
         c.mutation == Mutation::QuantRoundHalfUp ? data::type::bool_true : data::type::bool_false);
@@ -100,7 +93,7 @@ data template_data(const Config& c, const std::string& header) {
 }
 
 std::string render(const fs::path& template_file, const data& d) {
-  mustache tmpl(read_text(template_file));
+  mustache tmpl(read_template(template_file));
   if (!tmpl.is_valid())
     throw std::runtime_error(fmt::format("template '{}': {}", template_file.string(), tmpl.error_message()));
   tmpl.set_custom_escape([](const std::string& s) { return s; });  // Verilog, not HTML
@@ -110,31 +103,27 @@ std::string render(const fs::path& template_file, const data& d) {
   return out;
 }
 
-std::string unique_suffix() {
-  std::random_device rd;
-  return fmt::format("{:08x}", rd());
-}
-
-// Moves the finished tree into place. A previous `qta gen` output is replaced; anything else
-// at out_dir is refused.
-void install(const fs::path& tmp, const fs::path& out_dir) {
-  if (fs::exists(out_dir)) {
-    const bool is_empty_dir = fs::is_directory(out_dir) && fs::is_empty(out_dir);
-    if (!is_empty_dir && !fs::exists(out_dir / "manifest.json"))
-      throw qta::UsageError(fmt::format(
-          "--out '{}' exists and is not a qta gen output directory (no manifest.json): "
-          "valid is a new path, an empty directory or a previous qta gen output",
-          out_dir.string()));
-    const fs::path old = out_dir.string() + ".old-" + unique_suffix();
-    fs::rename(out_dir, old);
-    fs::rename(tmp, out_dir);
-    fs::remove_all(old);
-  } else {
-    fs::rename(tmp, out_dir);
+data to_data(const nlohmann::json& v) {
+  if (v.is_object()) {
+    data d;
+    for (const auto& [k, x] : v.items()) d.set(k, to_data(x));
+    return d;
   }
+  if (v.is_array()) {
+    data l{data::type::list};
+    for (const auto& x : v) l << to_data(x);
+    return l;
+  }
+  if (v.is_boolean()) return v.get<bool>() ? data::type::bool_true : data::type::bool_false;
+  if (v.is_string()) return data(v.get<std::string>());
+  return data(v.dump());
 }
 
 }  // namespace
+
+std::string render_template(const fs::path& template_file, const nlohmann::json& values) {
+  return render(template_file, to_data(values));
+}
 
 const std::vector<std::string>& module_names() {
   static const std::vector<std::string> names = {"qta_delay",   "qta_pe",     "qta_array",
@@ -150,15 +139,9 @@ fs::path default_template_dir() {
 
 int address_bits(int64_t depth) { return std::max(1, bits_for_count(depth)); }
 
-int64_t max_k(const Config& c) {
-  const int64_t qmax = (int64_t{1} << (c.data_width - 1)) - 1;
-  const int64_t acc_max = (int64_t{1} << (c.acc_width - 1)) - 1;
-  return acc_max / (qmax * qmax);
-}
 
 void generate(const Config& config, const fs::path& out_dir_in, const std::string& command,
               const fs::path& template_dir) {
-  validate(config);
   if (out_dir_in.empty()) throw qta::UsageError("--out is empty: valid is a directory path");
   fs::path out_dir = fs::absolute(out_dir_in).lexically_normal();
   if (out_dir.filename().empty()) out_dir = out_dir.parent_path();  // "out/dir/" -> "out/dir"
@@ -171,44 +154,39 @@ void generate(const Config& config, const fs::path& out_dir_in, const std::strin
   if (!fs::is_directory(template_dir))
     throw qta::UsageError(fmt::format("template directory '{}' does not exist", template_dir.string()));
 
-  const fs::path tmp = parent / (out_dir.filename().string() + ".tmp-" + unique_suffix());
-  try {
-    fs::create_directories(tmp / "rtl");
-    const data verilog = template_data(config, header_comment(config, command, "//"));
-    const data hashed = template_data(config, header_comment(config, command, "#"));
-    nlohmann::ordered_json modules = nlohmann::ordered_json::object();
-    std::vector<std::string> files = {"config.json", "manifest.json", "qta_top.f", "qta.core"};
-    for (const auto& m : module_names()) {
-      const std::string rel = "rtl/" + m + ".v";
-      write_text(tmp / rel, render(template_dir / (m + ".v.mustache"), verilog));
-      modules[m] = rel;
-      files.push_back(rel);
-    }
-    write_text(tmp / "qta_top.f", render(template_dir / "qta_top.f.mustache", verilog));
-    write_text(tmp / "qta.core", render(template_dir / "qta.core.mustache", hashed));
-
-    nlohmann::ordered_json cfg;
-    const nlohmann::json resolved = to_json(config);
-    for (const auto& [k, v] : resolved.items()) cfg[k] = v;
-    cfg["config_hash"] = config_hash_hex(config);
-    write_text(tmp / "config.json", cfg.dump(2) + "\n");
-
-    nlohmann::ordered_json manifest;
-    manifest["generator_version"] = qta::kVersion;
-    manifest["config_hash"] = config_hash_hex(config);
-    manifest["command"] = command;
-    manifest["top"] = "qta_top";
-    manifest["modules"] = modules;
-    manifest["files"] = files;
-    write_text(tmp / "manifest.json", manifest.dump(2) + "\n");
-
-    install(tmp, out_dir);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    throw;
+  // Written beside out_dir and moved into place at the end; a previous `qta gen` output (with
+  // manifest.json) or an empty directory is replaced, anything else refused (qta/atomic_dir.h).
+  qta::AtomicDir staged(out_dir, {{"manifest.json"}, "--out", "qta gen"});
+  const fs::path& tmp = staged.path();
+  fs::create_directories(tmp / "rtl");
+  const data verilog = template_data(config, header_comment(config, command, "//"));
+  const data hashed = template_data(config, header_comment(config, command, "#"));
+  nlohmann::ordered_json modules = nlohmann::ordered_json::object();
+  std::vector<std::string> files = {"config.json", "manifest.json", "qta_top.f", "qta.core"};
+  for (const auto& m : module_names()) {
+    const std::string rel = "rtl/" + m + ".v";
+    write_text(tmp / rel, render(template_dir / (m + ".v.mustache"), verilog));
+    modules[m] = rel;
+    files.push_back(rel);
   }
-  spdlog::info("wrote {} ({}x{}, config_hash {})", out_dir.string(), config.rows, config.cols,
+  write_text(tmp / "qta_top.f", render(template_dir / "qta_top.f.mustache", verilog));
+  write_text(tmp / "qta.core", render(template_dir / "qta.core.mustache", hashed));
+
+  nlohmann::ordered_json cfg = to_json(config);
+  cfg["config_hash"] = config_hash_hex(config);
+  write_text(tmp / "config.json", cfg.dump(2) + "\n");
+
+  nlohmann::ordered_json manifest;
+  manifest["generator_version"] = qta::kVersion;
+  manifest["config_hash"] = config_hash_hex(config);
+  manifest["command"] = command;
+  manifest["top"] = "qta_top";
+  manifest["modules"] = modules;
+  manifest["files"] = files;
+  write_text(tmp / "manifest.json", manifest.dump(2) + "\n");
+
+  staged.commit();
+  spdlog::info("wrote {} ({}x{}, config_hash {})", out_dir.string(), config->rows, config->cols,
                config_hash_hex(config));
 }
 

@@ -4,7 +4,6 @@
 
 namespace qta::perf {
 
-const char* to_string(Dataflow d) { return d == Dataflow::WS ? "WS" : "OS"; }
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 

@@ -36,8 +36,9 @@ class GenerateTest : public ::testing::Test {
 };
 
 TEST_F(GenerateTest, WritesTheContractLayoutWithHeaders) {
-  qta::gen::Config c;
-  c.rows = 4, c.cols = 6;
+  qta::gen::ConfigFields f;
+  f.rows = 4, f.cols = 6;
+  const qta::gen::Config c = qta::gen::Config::validate(f);
   const std::string cmd = "qta gen --rows 4 --cols 6 --out x";
   qta::gen::generate(c, root_ / "out", cmd);
   const fs::path out = root_ / "out";
@@ -70,8 +71,9 @@ TEST_F(GenerateTest, WritesTheContractLayoutWithHeaders) {
 }
 
 TEST_F(GenerateTest, SameConfigAndCommandGiveByteIdenticalFiles) {
-  qta::gen::Config c;
-  c.rows = 5, c.cols = 3, c.banks = 2, c.rounding = qta::gen::RoundingModes::SR;
+  qta::gen::ConfigFields f;
+  f.rows = 5, f.cols = 3, f.banks = 2, f.rounding = qta::gen::RoundingModes::SR;
+  const qta::gen::Config c = qta::gen::Config::validate(f);
   qta::gen::generate(c, root_ / "a", "qta gen same");
   qta::gen::generate(c, root_ / "b", "qta gen same");
   size_t files = 0;
@@ -85,10 +87,10 @@ TEST_F(GenerateTest, SameConfigAndCommandGiveByteIdenticalFiles) {
 }
 
 TEST_F(GenerateTest, MutationOnlyChangesItsModule) {
-  qta::gen::Config c;
-  qta::gen::generate(c, root_ / "clean", "cmd");
-  c.mutation = qta::gen::Mutation::QuantRoundHalfUp;
-  qta::gen::generate(c, root_ / "mut", "cmd");
+  qta::gen::ConfigFields f;
+  qta::gen::generate(qta::gen::Config::validate(f), root_ / "clean", "cmd");
+  f.mutation = qta::gen::Mutation::QuantRoundHalfUp;
+  qta::gen::generate(qta::gen::Config::validate(f), root_ / "mut", "cmd");
   const std::string clean = slurp(root_ / "clean/rtl/qta_requant.v"), mut = slurp(root_ / "mut/rtl/qta_requant.v");
   EXPECT_EQ(clean.find("MUTATION"), std::string::npos);
   EXPECT_NE(mut.find("MUTATION quant_round_half_up"), std::string::npos);
@@ -124,16 +126,16 @@ TEST(GenerateDerived, AddressBitsAndMaxK) {
   EXPECT_EQ(qta::gen::address_bits(64), 6);
   EXPECT_EQ(qta::gen::address_bits(65), 7);
   EXPECT_EQ(qta::gen::address_bits(4096), 12);
-  qta::gen::Config c;
-  const int64_t k = qta::gen::max_k(c);
+  qta::gen::ConfigFields f;
+  const int64_t k = qta::gen::Config::validate(f).max_k();
   EXPECT_LE(k * 127 * 127, (int64_t{1} << 31) - 1);
   EXPECT_GT((k + 1) * 127 * 127, (int64_t{1} << 31) - 1);
 #ifdef QTA_HAVE_GOLDEN
   for (int q : {4, 8, 12})
     for (int acc : {2 * q, 24, 32}) {
       if (acc < 2 * q) continue;
-      c.data_width = q, c.acc_width = acc;
-      EXPECT_EQ(qta::gen::max_k(c), qta::golden::max_safe_k(q, acc)) << "q " << q << " acc " << acc;
+      f.data_width = q, f.acc_width = acc;
+      EXPECT_EQ(qta::gen::Config::validate(f).max_k(), qta::golden::max_safe_k(q, acc)) << "q " << q << " acc " << acc;
     }
 #endif
 }

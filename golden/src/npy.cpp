@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 #include <fstream>
-#include <random>
-#include <system_error>
 
 #include "qta/cli.h"
+#include "qta/text_io.h"
 
 namespace qta::golden {
 
@@ -48,35 +47,18 @@ void write_npy(const fs::path& file, const MatI& x, int bits) {
   }
 }
 
-TensorDump::TensorDump(fs::path dir) : dir_(std::move(dir)) {
-  const fs::path parent = fs::absolute(dir_).parent_path();
-  if (!fs::is_directory(parent))
-    throw UsageError(fmt::format("dump directory {}: parent directory {} does not exist; create it first", dir_.string(),
-                                 parent.string()));
-  if (fs::exists(dir_) && !(fs::is_directory(dir_) && fs::is_empty(dir_)))
-    throw UsageError(fmt::format("dump directory {} already exists and is not empty; valid: a new or empty directory",
-                                 dir_.string()));
-  std::random_device rd;
-  tmp_ = parent / fmt::format(".{}.tmp-{:08x}", fs::absolute(dir_).filename().string(), rd());
-  fs::create_directory(tmp_);
-}
-
-TensorDump::~TensorDump() {
-  if (!committed_) {
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
-  }
-}
+// Only a new path or an empty directory: no marker file makes an existing dump replaceable.
+TensorDump::TensorDump(fs::path dir) : staged_(std::move(dir), {{}, "dump directory", "qta golden"}) {}
 
 void TensorDump::add(const std::string& name, const MatF& x, const std::string& kind) {
   const std::string file = name + ".npy";
-  write_npy(tmp_ / file, x);
+  write_npy(staged_.path() / file, x);
   files_.push_back({{"name", name}, {"file", file}, {"shape", {x.rows, x.cols}}, {"dtype", "float32"}, {"kind", kind}});
 }
 
 void TensorDump::add(const std::string& name, const QTensor& x, const std::string& kind) {
   const std::string file = name + ".npy";
-  write_npy(tmp_ / file, x.values, x.q);
+  write_npy(staged_.path() / file, x.values, x.q);
   files_.push_back({{"name", name},
                     {"file", file},
                     {"shape", {x.values.rows, x.values.cols}},
@@ -88,17 +70,15 @@ void TensorDump::add(const std::string& name, const QTensor& x, const std::strin
 
 void TensorDump::add_int32(const std::string& name, const MatI& x, const std::string& kind) {
   const std::string file = name + ".npy";
-  write_npy(tmp_ / file, x, 32);
+  write_npy(staged_.path() / file, x, 32);
   files_.push_back({{"name", name}, {"file", file}, {"shape", {x.rows, x.cols}}, {"dtype", "int32"}, {"kind", kind}});
 }
 
 void TensorDump::commit() {
   nlohmann::json manifest = meta_;
   manifest["tensors"] = files_;
-  std::ofstream(tmp_ / "manifest.json") << manifest.dump(2) << "\n";
-  if (fs::exists(dir_)) fs::remove(dir_);  // an empty directory, checked in the constructor
-  fs::rename(tmp_, dir_);
-  committed_ = true;
+  write_text(staged_.path() / "manifest.json", manifest.dump(2) + "\n");
+  staged_.commit();
 }
 
 }  // namespace qta::golden

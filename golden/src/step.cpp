@@ -4,6 +4,7 @@
 
 #include "qta/cli.h"
 #include "qta/golden/gemm.h"
+#include "qta/hash.h"
 
 namespace qta::golden {
 
@@ -14,11 +15,7 @@ void QuantConfig::validate() const {
 }
 
 uint32_t derive_sr_seed(uint64_t seed, const std::string& step_name) {
-  uint64_t h = 0xcbf29ce484222325ull ^ (seed * 0x9E3779B97F4A7C15ull);
-  for (unsigned char c : step_name) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
+  const uint64_t h = fnv1a64(step_name, kFnv1a64Offset ^ (seed * 0x9E3779B97F4A7C15ull));
   const uint32_t folded = uint32_t(h ^ (h >> 32));
   return folded == 0 ? 1u : folded;
 }

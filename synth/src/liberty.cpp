@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "liberty_expr.h"
 #include "qta/cli.h"
+#include "qta/text_io.h"
 
 namespace qta::synth {
 namespace {
@@ -332,15 +332,15 @@ const LibCell* Liberty::cell(const std::string& n) const {
 }
 
 Liberty read_liberty(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw qta::UsageError("--liberty: cannot read liberty file '" + path +
-                          "' (expected a readable Liberty .lib file)");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  std::string text;
+  try {
+    text = read_text(path);
+  } catch (const qta::FileError& e) {
+    throw qta::UsageError("--liberty: " + std::string(e.what()) + " (expected a readable Liberty .lib file)");
+  }
   LibGroup root;
   try {
-    root = parse_liberty_text(ss.str());
+    root = parse_liberty_text(text);
   } catch (const std::exception& e) {
     throw qta::UsageError("--liberty: '" + path + "' is not a valid Liberty file: " + e.what());
   }

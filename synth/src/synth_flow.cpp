@@ -15,6 +15,7 @@
 #include "flow_util.h"
 #include "gen_dir.h"
 #include "liberty.h"
+#include "qta/atomic_dir.h"
 #include "qta/cli.h"
 #include "timing.h"
 #include "yosys_flow.h"
@@ -26,12 +27,17 @@ namespace {
 
 void require_tools(const std::vector<std::string>& tools) {
   for (const auto& t : tools)
-    if (!tool_on_path(t))
+    if (!qta::find_program(t))
       throw qta::UsageError("synth: the tool '" + t +
                             "' is not on PATH (install it with scripts/bootstrap.sh: Debian packages yosys, opensta, verilator)");
 }
 
 std::string read_stat_block(const fs::path& stat_txt) { return read_text(stat_txt); }
+
+// --out: written beside its place and moved there at the end; a previous qta synth output
+// (summary.json of a run, sweep.json of a sweep) or an empty directory is replaced, anything
+// else refused.
+const qta::AtomicDirOptions kOutDir{{"summary.json", "sweep.json"}, "--out", "qta synth"};
 
 }  // namespace
 
@@ -75,7 +81,7 @@ void validate_inputs(const SynthOptions& opt) {
 
 namespace {
 nlohmann::json run_synth_staged(const SynthOptions& opt, const Liberty& lib, const RequiredCells& req,
-                                const GeneratedDesign& design, StagedDir& staged, double t_start);
+                                const GeneratedDesign& design, qta::AtomicDir& staged, double t_start);
 }  // namespace
 
 nlohmann::json run_synth(const SynthOptions& opt) {
@@ -86,7 +92,7 @@ nlohmann::json run_synth(const SynthOptions& opt) {
   GeneratedDesign design = read_generated_dir(opt.rtl_dir);
   require_tools({"yosys", "sta"});
 
-  StagedDir staged(opt.out);
+  qta::AtomicDir staged(opt.out, kOutDir);
   try {
     return run_synth_staged(opt, lib, req, design, staged, t_start);
   } catch (const qta::CheckFailed& e) {
@@ -100,7 +106,7 @@ nlohmann::json run_synth(const SynthOptions& opt) {
 
 namespace {
 nlohmann::json run_synth_staged(const SynthOptions& opt, const Liberty& lib, const RequiredCells& req,
-                                const GeneratedDesign& design, StagedDir& staged, double t_start) {
+                                const GeneratedDesign& design, qta::AtomicDir& staged, double t_start) {
   fs::path work = staged.path() / "work";
   fs::create_directories(work);
   std::string liberty_abs = fs::absolute(opt.liberty).string();
@@ -302,12 +308,12 @@ std::string area_svg(const nlohmann::json& rows) {
 
 namespace {
 nlohmann::json run_sweep_staged(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base,
-                                GenerateFn generate, StagedDir& staged);
+                                GenerateFn generate, qta::AtomicDir& staged);
 }  // namespace
 
 nlohmann::json run_sweep(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base, GenerateFn generate) {
   validate_inputs_without_rtl(base);
-  StagedDir staged(base.out);
+  qta::AtomicDir staged(base.out, kOutDir);
   try {
     return run_sweep_staged(sizes, base, generate, staged);
   } catch (const qta::CheckFailed& e) {
@@ -321,7 +327,7 @@ nlohmann::json run_sweep(const std::vector<std::pair<int, int>>& sizes, const Sy
 
 namespace {
 nlohmann::json run_sweep_staged(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base,
-                                GenerateFn generate, StagedDir& staged) {
+                                GenerateFn generate, qta::AtomicDir& staged) {
   nlohmann::json rows = nlohmann::json::array();
   std::string table = fmt::format("{:<9} {:>6} {:>12} {:>12} {:>12} {:>14} {:>16} {:>11} {:>9} {:>8}\n", "size",
                                   "PEs", "PE um^2", "array um^2", "quant. um^2", "top um^2 (FF)",

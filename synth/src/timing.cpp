@@ -12,7 +12,6 @@
 namespace qta::synth {
 namespace fs = std::filesystem;
 using kainjow::mustache::data;
-using kainjow::mustache::mustache;
 
 namespace {
 const char* const kGroups[] = {"reg2reg", "in2reg", "reg2out", "in2out"};
@@ -76,21 +75,21 @@ TimingResult run_sta(const fs::path& netlist, const std::string& top, const Timi
   r.sdc = work_dir / (tag + ".sdc");
   r.script = work_dir / (tag + ".sta.tcl");
   r.log = work_dir / (tag + ".sta.log");
-  fs::path scripts = fs::path(QTA_SOURCE_DIR) / "synth/scripts";
+  const fs::path scripts = scripts_dir();
 
   data sdc;
   sdc.set("clock_port", opt.clock_port);
   sdc.set("period_ns", format_double(opt.period_ns, 4));
   sdc.set("io_delay_ns", format_double(opt.io_delay_ns, 4));
   sdc.set("output_load_pf", format_double(opt.output_load_pf, 4));
-  write_text(r.sdc, mustache(read_text(scripts / "constraints.sdc.mustache")).render(sdc));
+  write_text(r.sdc, render_template(scripts / "constraints.sdc.mustache", sdc));
 
   data tcl;
   tcl.set("top", top);
   tcl.set("liberty", opt.liberty);
   tcl.set("netlist", netlist.string());
   tcl.set("sdc", r.sdc.string());
-  write_text(r.script, mustache(read_text(scripts / "sta.tcl.mustache")).render(tcl));
+  write_text(r.script, render_template(scripts / "sta.tcl.mustache", tcl));
 
   ToolRun run = run_tool_checked({"sta", "-no_init", "-no_splash", "-exit", r.script.string()},
                                  work_dir, r.log);
@@ -98,7 +97,7 @@ TimingResult run_sta(const fs::path& netlist, const std::string& top, const Timi
   std::string log = read_text(r.log);
   if (log.find("QTA_END_PATHS") == std::string::npos || log.find("\nError") != std::string::npos || log.rfind("Error", 0) == 0)
     throw qta::CheckFailed("sta did not finish its report (log " + r.log.string() + "):\n" +
-                           tail_lines(r.log, 15));
+                           tail_lines(r.log, 15, "  "));
   r.groups = parse_report_checks(extract_between(log, "QTA_BEGIN_PATHS", "QTA_END_PATHS"), opt.period_ns);
   bool any = false;
   for (const auto& g : r.groups)

@@ -12,7 +12,6 @@
 namespace qta::synth {
 namespace fs = std::filesystem;
 using kainjow::mustache::data;
-using kainjow::mustache::mustache;
 
 std::string base_module_name(const std::string& n) {
   std::string s = n;
@@ -87,7 +86,7 @@ YosysResult run_yosys(const std::vector<fs::path>& files, const std::string& top
   fs::path rtl_stat_json = work_dir / (tag + ".rtl_stat.json");
   fs::path check_txt = work_dir / (tag + ".check.txt");
 
-  fs::path scripts = fs::path(QTA_SOURCE_DIR) / "synth/scripts";
+  const fs::path scripts = scripts_dir();
   data file_list{data::type::list};
   for (const auto& f : files) {
     data item;
@@ -101,7 +100,7 @@ YosysResult run_yosys(const std::vector<fs::path>& files, const std::string& top
   elab.set("files", file_list);
   elab.set("rtl_stat_json", rtl_stat_json.string());
   fs::path elab_script = work_dir / (tag + ".elab.ys");
-  write_text(elab_script, mustache(read_text(scripts / "elab.ys.mustache")).render(elab));
+  write_text(elab_script, render_template(scripts / "elab.ys.mustache", elab));
   ToolRun elab_run = run_tool_checked({"yosys", "-q", "-l", (work_dir / (tag + ".elab.log")).string(),
                                        elab_script.string()},
                                       work_dir, work_dir / (tag + ".elab.stdout"));
@@ -139,7 +138,6 @@ YosysResult run_yosys(const std::vector<fs::path>& files, const std::string& top
   for (const auto& [name, bits] : rtl_bits)
     if (base_module_name(name) == "qta_pe") pe_modules += (pe_modules.empty() ? "" : " ") + name;
 
-  mustache tmpl(read_text(scripts / "synth.ys.mustache"));
   data ctx;
   ctx.set("top", top);
   ctx.set("liberty", opt.liberty);
@@ -181,7 +179,7 @@ YosysResult run_yosys(const std::vector<fs::path>& files, const std::string& top
   ctx.set("stat_json", stat_json.string());
   ctx.set("netlist_v", r.netlist_v.string());
   ctx.set("netlist_json", r.netlist_json.string());
-  write_text(r.script, tmpl.render(ctx));
+  write_text(r.script, render_template(scripts / "synth.ys.mustache", ctx));
 
   ToolRun run = run_tool_checked({"yosys", "-q", "-l", r.log.string(), r.script.string()}, work_dir,
                                  work_dir / (tag + ".yosys.stdout"));

@@ -191,6 +191,20 @@ TEST(SynthBadInput, LibertyWithoutNeededCells) {
   EXPECT_FALSE(fs::exists(opt.out));
 }
 
+TEST(SynthBadInput, OutThatIsNotAPreviousSynthOutputIsKept) {
+  auto dir = test::scratch_dir("foreign_out");
+  test::write_file(dir / "notes.txt", "keep");
+  SynthOptions opt;
+  opt.rtl_dir = test::fixture_dir();
+  opt.out = dir;
+  std::string msg = usage_error_of([&] { run_synth(opt); });
+  EXPECT_NE(msg.find("summary.json"), std::string::npos) << "message: " << msg;
+  EXPECT_NE(usage_error_of([&] { run_sweep({{2, 2}}, opt, [](int, int, const fs::path&, const std::string&) {}); }).find("sweep.json"), std::string::npos);
+  EXPECT_EQ(read_text(dir / "notes.txt"), "keep");
+  for (const auto& e : fs::directory_iterator(dir.parent_path()))
+    EXPECT_EQ(e.path().filename().string().find("foreign_out."), std::string::npos) << "left behind: " << e.path();
+}
+
 TEST(SynthBadInput, BadPeriodAndSramModel) {
   SynthOptions opt;
   opt.rtl_dir = test::fixture_dir();

@@ -32,7 +32,7 @@ const char* kEdgeBins[] = {
 }  // namespace
 
 std::string Coverage::cross_key(Dataflow df, ShapeClass s, Op a, Op b, Rounding r) {
-  return fmt::format("{}/{}/A{}B{}/{}", dataflow_name(df), shape_class_name(s), golden::op_name(a), golden::op_name(b),
+  return fmt::format("{}/{}/A{}B{}/{}", to_string(df), shape_class_name(s), golden::op_name(a), golden::op_name(b),
                      golden::rounding_name(r));
 }
 
@@ -116,7 +116,7 @@ std::string Coverage::table() const {
             hits += v;
             bins += v > 0;
           }
-      s += fmt::format("  {:<4} {:<11} {:>8} {:>8}/8\n", dataflow_name(df), shape_class_name(ShapeClass(sc)), hits, bins);
+      s += fmt::format("  {:<4} {:<11} {:>8} {:>8}/8\n", to_string(df), shape_class_name(ShapeClass(sc)), hits, bins);
     }
   s += fmt::format("  {:<26} {:>8}\n", "edge bin", "hits");
   for (const auto& [k, v] : edges_) s += fmt::format("  {:<26} {:>8}{}\n", k, v, v ? "" : "  <- not hit");

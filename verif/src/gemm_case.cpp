@@ -14,7 +14,18 @@ using golden::MatI;
 using golden::Op;
 using golden::Rng;
 
-const char* dataflow_name(Dataflow d) { return d == Dataflow::WS ? "WS" : d == Dataflow::OS ? "OS" : "AUTO"; }
+Capacity capacity(const gen::Config& c) {
+  Capacity cap;
+  cap.rows = c->rows;
+  cap.cols = c->cols;
+  cap.q = c->data_width;
+  cap.input_depth = c->input_depth;
+  cap.weight_depth = c->weight_depth;
+  cap.output_depth = c->output_depth;
+  cap.max_k = c.max_k();
+  cap.max_dim = gen::kMaxGemmDim;
+  return cap;
+}
 
 const char* shape_class_name(ShapeClass s) {
   switch (s) {
@@ -171,7 +182,7 @@ golden::Requantized GemmCase::expected_out() const {
 
 std::string GemmCase::describe() const {
   return fmt::format("{}: M={} N={} K={} A{} B{} {} {} {} ({}) seed={}", name, m, n, k, golden::op_name(op_a),
-                     golden::op_name(op_b), dataflow_name(dataflow), golden::rounding_name(rounding),
+                     golden::op_name(op_b), to_string(dataflow), golden::rounding_name(rounding),
                      distribution_name(distribution), shape_class_name(shape_class), seed);
 }
 

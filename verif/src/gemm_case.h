@@ -8,14 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "qta/gen/config.h"
 #include "qta/golden/requant.h"
 
 namespace qta::verif {
 
-enum class Dataflow { WS = 0, OS = 1, AUTO = 2 };
-const char* dataflow_name(Dataflow d);
+using qta::Dataflow;  // the tree's one Dataflow enum (qta/dataflow.h)
 
-// What the hardware can take: array size and buffer capacities in elements.
+// What the hardware can take: array size and buffer capacities in elements. A view derived from
+// the configuration (capacity(config)); tests may narrow it to bound their shapes.
 struct Capacity {
   int rows = 8, cols = 8;
   int q = 8;
@@ -23,6 +24,8 @@ struct Capacity {
   int64_t max_k = 4096;  // largest K the scheduler accepts
   int64_t max_dim = 65535;
 };
+
+Capacity capacity(const gen::Config& c);
 
 enum class ShapeClass { Single, SubTile, LoraThin, MultiTile, Ragged };
 const char* shape_class_name(ShapeClass s);

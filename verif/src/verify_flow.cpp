@@ -2,19 +2,24 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <tinyxml2.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <map>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
-#include <sys/wait.h>
 
 #include "qta/cli.h"
 #include "qta/gen/generate.h"
+#include "qta/process.h"
+#include "qta/text_io.h"
 #include "qta/version.h"
+#include "tb_contract.h"
 
 namespace qta::verif {
 
@@ -23,184 +28,313 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path kSource = QTA_SOURCE_DIR;
+const fs::path kBinary = QTA_BINARY_DIR;
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+// Runs argv with output appended to `log`; the exit code.
+int run(const std::vector<std::string>& argv, const fs::path& log, const fs::path& cwd = {},
+        const std::map<std::string, std::string>& env = {}) {
+  spdlog::debug("$ {}", fmt::join(argv, " "));
+  ProcessOptions po;
+  po.cwd = cwd;
+  po.env.assign(env.begin(), env.end());
+  po.log = log;
+  po.append_log = true;
+  return run_process(argv, po).exit_code;
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream is(p, std::ios::binary);
-  std::stringstream ss;
-  ss << is.rdbuf();
-  return ss.str();
-}
-
-uint64_t fnv1a(const std::string& s, uint64_t h = 0xcbf29ce484222325ull) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ull;
+// Copies the files of `from` into `to` where their content differs, and removes files `to` has
+// and `from` has not: unchanged RTL keeps its time stamp, so CMake does not re-verilate it.
+void sync_tree(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  for (const auto& e : fs::recursive_directory_iterator(from)) {
+    const fs::path rel = fs::relative(e.path(), from);
+    if (e.is_directory()) {
+      fs::create_directories(to / rel);
+      continue;
+    }
+    const std::string text = read_text(e.path());
+    if (!fs::exists(to / rel) || read_text(to / rel) != text) write_text(to / rel, text);
   }
-  return h;
+  std::vector<fs::path> stale;
+  for (const auto& e : fs::recursive_directory_iterator(to))
+    if (e.is_regular_file() && !fs::exists(from / fs::relative(e.path(), to))) stale.push_back(e.path());
+  for (const auto& p : stale) fs::remove(p);
 }
 
-// Every C++ source compiled into the test binary besides the Verilated model.
-std::vector<fs::path> bench_sources() {
-  std::vector<fs::path> out;
-  for (const char* dir : {"verif/tb", "verif/harness/src", "golden/src"})
-    for (const auto& e : fs::directory_iterator(kSource / dir))
-      if (e.path().extension() == ".cpp") out.push_back(e.path());
-  out.push_back(kSource / "verif/src/gemm_case.cpp");
-  out.push_back(kSource / "verif/src/coverage.cpp");
-  out.push_back(kSource / "generator/src/perf.cpp");
-  std::sort(out.begin(), out.end());
-  return out;
+struct BuildStats {
+  double wall_s = 0, cpu_s = 0;
+  long peak_rss_kb = 0;  // largest single process (ru_maxrss of the children)
+  bool rebuilt = false;
+};
+
+std::string tail_of(const fs::path& log, size_t n = 3000) {
+  std::error_code ec;
+  if (!fs::exists(log, ec)) return "";
+  const std::string text = read_text(log);
+  return text.substr(text.size() > n ? text.size() - n : 0);
 }
 
-std::vector<fs::path> bench_headers() {
-  std::vector<fs::path> out;
-  for (const char* dir : {"verif/tb", "verif/src", "verif/harness/include", "golden/include", "generator/include"})
-    for (const auto& e : fs::recursive_directory_iterator(kSource / dir))
-      if (e.path().extension() == ".h") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
+// The C++ compiler for the model: the one that built qta (the test bench links its libraries),
+// unless --compiler names another. Checked before anything is built.
+std::string resolve_compiler(const std::string& requested) {
+  const std::string c = requested.empty() ? std::string(QTA_CXX_COMPILER) : requested;
+  const std::optional<fs::path> found = find_program(c);
+  if (!found)
+    throw UsageError(fmt::format("--compiler '{}' is not an executable file or a program on PATH: valid is a C++20 "
+                                 "compiler ABI-compatible with the one that built qta ({})",
+                                 c, QTA_CXX_COMPILER));
+  return found->string();
 }
 
-int run_command(const std::string& cmd) {
-  spdlog::debug("$ {}", cmd);
-  const int st = std::system(cmd.c_str());
-  if (st == -1) return 127;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
+// Builds (or brings up to date) the test binary for the generated configuration in gen_dir, with
+// CMake: a per-configuration project (templates/verify/CMakeLists.txt.mustache) calling the same
+// qta_tb_model() as the main build and linking the libraries it exported.
+fs::path build_model(const VerifyOptions& o, const fs::path& work, const fs::path& gen_dir, BuildStats& stats) {
+  const std::string flavour = o.code_coverage ? "model_cov" : o.waves ? "model_waves" : "model";
+  const fs::path project = work / flavour;
+  const fs::path build = project / "build";
+  const fs::path exe = build / "Vqta_top_tb";
+  const fs::path log = project / "build.log";
+  const fs::path targets = kBinary / "qta-targets.cmake";
+  if (!fs::exists(targets))
+    throw std::runtime_error(fmt::format("{} is missing: build qta with CMake first (make build)", targets.string()));
+  const std::string compiler = resolve_compiler(o.compiler);
 
-// ccache (a Debian package the bootstrap installs) lets the mutation and X-check builds reuse the
-// test bench's objects: only the Verilated model differs between configurations.
-bool have_ccache() { return std::system("command -v ccache >/dev/null 2>&1") == 0; }
+  nlohmann::json values = {{"header", "# Generated by qta verify " + std::string(kVersion) + " -- do not edit."},
+                           {"binary_dir", kBinary.string()},
+                           {"source_dir", kSource.string()},
+                           {"gen_dir", gen_dir.string()},
+                           {"waves", o.waves},
+                           {"coverage", o.code_coverage}};
+  const std::string cmakelists =
+      gen::render_template(gen::default_template_dir() / "verify" / "CMakeLists.txt.mustache", values);
+  fs::create_directories(project);
+  if (!fs::exists(project / "CMakeLists.txt") || read_text(project / "CMakeLists.txt") != cmakelists)
+    write_text(project / "CMakeLists.txt", cmakelists);
+  write_text(log, "");
 
-// Builds (or reuses) the test binary for the generated configuration in gen_dir.
-fs::path build_model(const VerifyOptions& o, const fs::path& work, const fs::path& gen_dir) {
-  const fs::path obj = work / (o.code_coverage ? "obj_cov" : "obj");
-  const fs::path exe = obj / "Vqta_top_tb";
-  std::string includes;
-  for (const char* dir : {"verif/tb", "verif/src", "verif/harness/include", "golden/include", "generator/include",
-                          "common/include"})
-    includes += " -I" + (kSource / dir).string();
-  const std::string cflags = fmt::format(
-      "-std=c++20 -O1{} -DQTA_VERSION=\\\"{}\\\" -DQTA_SOURCE_DIR=\\\"{}\\\" -DQTA_BINARY_DIR=\\\"{}\\\" "
-      "-DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED -Wno-unused-parameter "
-      "-DQTA_DPI_BACKDOOR",
-      includes, kVersion, kSourceDir, kBinaryDir);
-  std::string sources;
-  for (const auto& f : bench_sources()) sources += " " + quote(f.string());
-  const std::string cmd = fmt::format(
-      "cd {} && verilator --cc --exe --build -j 2 --top-module qta_top -f qta_top.f --Mdir {} -o Vqta_top_tb "
-      "--trace-fst --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR{} -CFLAGS {} -LDFLAGS {} -MAKEFLAGS {}{} > {} 2>&1",
-      quote(gen_dir.string()), quote(obj.string()), o.code_coverage ? " --coverage-line" : "", quote(cflags),
-      quote("-lspdlog -lfmt -pthread"), quote("CXX=" + o.compiler + (have_ccache() ? " OBJCACHE=ccache" : "")), sources, quote((obj / "build.log").string()));
-  // The model is rebuilt when the command, the RTL or any test-bench source changes.
-  std::string stamp_text = cmd;
-  for (const auto& f : bench_sources()) stamp_text += f.string() + read_file(f);
-  for (const auto& f : bench_headers()) stamp_text += f.string() + read_file(f);
-  std::vector<fs::path> rtl;
-  for (const auto& e : fs::directory_iterator(gen_dir / "rtl")) rtl.push_back(e.path());
-  std::sort(rtl.begin(), rtl.end());
-  for (const auto& f : rtl) stamp_text += f.filename().string() + read_file(f);
-  const std::string stamp = fmt::format("{:016x}", fnv1a(stamp_text));
-  if (fs::exists(exe) && read_file(obj / "qta_stamp") == stamp) {
-    spdlog::info("model up to date: {}", exe.string());
-    return exe;
-  }
-  fs::create_directories(obj);
-  spdlog::info("building the Verilator model and test bench ({}), log: {}", o.compiler, (obj / "build.log").string());
+  rusage before{};
+  getrusage(RUSAGE_CHILDREN, &before);
   const auto t0 = std::chrono::steady_clock::now();
-  if (run_command(cmd) != 0) {
-    const std::string log = read_file(obj / "build.log");
-    throw std::runtime_error(fmt::format("model build failed; last lines of {}:\n{}", (obj / "build.log").string(),
-                                         log.substr(log.size() > 3000 ? log.size() - 3000 : 0)));
-  }
-  std::ofstream(obj / "qta_stamp") << stamp;
-  spdlog::info("model built in {:.0f} s",
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  std::vector<std::string> configure = {"cmake", "-S", project.string(), "-B", build.string(), "-G", "Ninja",
+                                        "-DCMAKE_CXX_COMPILER=" + compiler, "-DCMAKE_BUILD_TYPE="};
+  if (find_program("ccache")) configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache");
+  if (!fs::exists(build / "build.ninja") && run(configure, log) != 0)
+    throw std::runtime_error(fmt::format("configuring the model project failed; last lines of {}:\n{}", log.string(),
+                                         tail_of(log)));
+  // `ninja -n` tells whether anything is out of date, so a reuse is reported as such.
+  const fs::path dry = project / "dry_run.log";
+  write_text(dry, "");
+  run({"cmake", "--build", build.string(), "--", "-n"}, dry);
+  stats.rebuilt = read_text(dry).find("no work to do") == std::string::npos;
+  if (stats.rebuilt) spdlog::info("building the Verilator model and test bench ({}), log: {}", compiler, log.string());
+  if (run({"cmake", "--build", build.string(), "-j", "2"}, log) != 0)
+    throw std::runtime_error(fmt::format("model build failed; last lines of {}:\n{}", log.string(), tail_of(log)));
+  rusage after{};
+  getrusage(RUSAGE_CHILDREN, &after);
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + t.tv_usec / 1e6; };
+  stats.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stats.cpu_s = secs(after.ru_utime) - secs(before.ru_utime) + secs(after.ru_stime) - secs(before.ru_stime);
+  stats.peak_rss_kb = after.ru_maxrss;
   return exe;
 }
 
-struct RunCounts {
-  int tests = 0, failures = 0, skipped = 0;
+struct TestRow {
+  std::string name;
+  double real_s = 0, sim_ns = 0;
+  bool failed = false, skipped = false;
 };
 
+struct RunCounts {
+  int tests = 0, failures = 0, skipped = 0;
+  std::vector<TestRow> rows;
+};
+
+// results.xml (cocotb's layout, written by the harness) read with an XML parser.
 RunCounts parse_results(const fs::path& xml) {
+  tinyxml2::XMLDocument doc;
+  if (doc.LoadFile(xml.c_str()) != tinyxml2::XML_SUCCESS)
+    throw std::runtime_error(fmt::format("{} is not readable XML: {}", xml.string(), doc.ErrorStr()));
   RunCounts c;
-  const std::string text = read_file(xml);
-  // Count <testcase> elements and their <failure>/<skipped> children (cocotb's results.xml layout).
-  const std::regex testcase("<testcase\\b"), failure("<failure\\b"), skipped("<skipped\\b");
-  auto count = [&](const std::regex& re) {
-    return int(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
-  };
-  c.tests = count(testcase);
-  c.failures = count(failure);
-  c.skipped = count(skipped);
+  const tinyxml2::XMLElement* root = doc.FirstChildElement("testsuites");
+  if (!root) throw std::runtime_error(fmt::format("{} has no <testsuites> element", xml.string()));
+  for (auto* suite = root->FirstChildElement("testsuite"); suite; suite = suite->NextSiblingElement("testsuite"))
+    for (auto* t = suite->FirstChildElement("testcase"); t; t = t->NextSiblingElement("testcase")) {
+      TestRow r;
+      r.name = t->Attribute("name") ? t->Attribute("name") : "?";
+      r.real_s = t->DoubleAttribute("time");
+      r.sim_ns = t->DoubleAttribute("sim_time_ns");
+      r.failed = t->FirstChildElement("failure") || t->FirstChildElement("error");
+      r.skipped = t->FirstChildElement("skipped") != nullptr;
+      ++c.tests;
+      c.failures += r.failed;
+      c.skipped += r.skipped;
+      c.rows.push_back(r);
+    }
   return c;
+}
+
+// The bench's tests (QTA_LIST_TESTS=1): name -> suites.
+std::map<std::string, std::vector<std::string>> list_tests(const fs::path& exe, const fs::path& work,
+                                                           const fs::path& gen_dir) {
+  const fs::path out = work / "tests.txt";
+  write_text(out, "");
+  if (run({exe.string()}, out, work, {{"QTA_LIST_TESTS", "1"}, {"QTA_GEN_DIR", gen_dir.string()}}) != 0)
+    throw std::runtime_error(fmt::format("the test binary could not list its tests: {}", tail_of(out)));
+  std::map<std::string, std::vector<std::string>> tests;
+  std::istringstream in(read_text(out));
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string name, suite;
+    if (!(words >> name)) continue;
+    auto& s = tests[name];
+    while (words >> suite) s.push_back(suite);
+  }
+  return tests;
+}
+
+void write_code_coverage(const fs::path& work) {
+  const fs::path dir = work / "code_coverage";
+  if (!fs::exists(dir)) return;
+  const fs::path log = work / "code_coverage.log";
+  write_text(log, "");
+  std::vector<std::string> dats;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".dat") dats.push_back(e.path().string());
+  std::sort(dats.begin(), dats.end());
+  const fs::path merged = work / "code_coverage.dat";
+  std::vector<std::string> argv = {"verilator_coverage", "--write", merged.string()};
+  argv.insert(argv.end(), dats.begin(), dats.end());
+  run(argv, log);
+  // Merged across runs too: every run's merged data is kept under <work>/coverage_runs/.
+  const fs::path runs = work / "coverage_runs";
+  fs::create_directories(runs);
+  const std::string stamp = fmt::format("{}", std::chrono::system_clock::now().time_since_epoch().count());
+  fs::copy_file(merged, runs / ("run_" + stamp + ".dat"), fs::copy_options::overwrite_existing);
+  std::vector<std::string> all = {"verilator_coverage", "--write", (work / "code_coverage_all_runs.dat").string()};
+  for (const auto& e : fs::directory_iterator(runs)) all.push_back(e.path().string());
+  run(all, log);
+  run({"verilator_coverage", "--annotate", (work / "annotated").string(), merged.string()}, log);
+  std::string total;
+  std::istringstream lines(read_text(log));
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("Total coverage") != std::string::npos) total = line;
+  std::string html_note;
+  // lcov HTML: one report for this run, one merged over every run in this work directory.
+  for (const auto& [dat, name] : {std::pair{merged, std::string("code_coverage_html")},
+                                  std::pair{work / "code_coverage_all_runs.dat", std::string("code_coverage_all_runs_html")}}) {
+    const fs::path info = work / (name + ".info");
+    if (run({"verilator_coverage", "--write-info", info.string(), dat.string()}, log) == 0 && find_program("genhtml") &&
+        run({"genhtml", "--quiet", "--output-directory", (work / name).string(), info.string()}, log) == 0)
+      html_note += fmt::format("; HTML {}", (work / name / "index.html").string());
+  }
+  const std::string summary = fmt::format("code coverage (line, verilator --coverage-line): {}; merged data {}{}\n",
+                                          total.empty() ? "no data" : total, merged.string(), html_note);
+  std::ofstream(work / "coverage_summary.txt", std::ios::app) << summary;
+  fmt::print("{}", summary);
 }
 
 }  // namespace
 
-std::string suite_filter(const std::string& suite) {
-  if (suite == "all") return ".*";
-  if (suite == "smoke") return "^(gemm_one_tile_both_dataflows|illegal_descriptor.*|lora_layer.*)$";
-  if (suite == "block") return "^(buffer_.*|gemm_.*|auto_.*|quantizer_.*|illegal_.*|queue_.*)$";
-  if (suite == "layer") return "^(lora_layer.*|cross_attention.*)$";
-  if (suite == "random") return "^random_gemms$";
+std::string check_suite(const std::string& suite) {
+  for (const char* s : {"all", "smoke", "block", "layer", "random"})
+    if (suite == s) return suite;
   throw UsageError(fmt::format("suite = '{}' is not known; valid: all, smoke, block, layer, random", suite));
 }
 
 int run_verify(const VerifyOptions& o) {
-  const std::string filter = suite_filter(o.suite);
+  check_suite(o.suite);
   if (o.random_cases < 0 || o.random_cases > 100000)
     throw UsageError(fmt::format("random cases = {} is out of range; valid: 0..100000", o.random_cases));
   if (o.xcheck_seeds < 0 || o.xcheck_seeds > 100)
     throw UsageError(fmt::format("xcheck seeds = {} is out of range; valid: 0..100", o.xcheck_seeds));
-  gen::validate(o.config);
-  const std::string hash = gen::config_hash_hex(o.config);
-  const fs::path work = fs::absolute(o.work ? *o.work : fs::path(kBinaryDir) / "verify" /
-                                                            fmt::format("{}x{}-{}", o.config.rows, o.config.cols, hash.substr(0, 8)));
+  if (o.expect_fail && o.config->mutation == gen::Mutation::None)
+    throw UsageError("--expect-fail needs --mutation NAME (a deliberately broken RTL for the suite to catch)");
+  const gen::Config& cfg = o.config;
+  const std::string hash = gen::config_hash_hex(cfg);
+  const fs::path work = fs::absolute(o.work ? *o.work : kBinary / "verify" / fmt::format("{}x{}-{}", cfg->rows,
+                                                                                          cfg->cols, hash.substr(0, 8)));
   fs::create_directories(work);
   const fs::path gen_dir = work / "gen";
-  // Always rendered afresh (milliseconds): the configuration hash does not cover the templates,
-  // so a reused tree could be stale after a template change. The model is rebuilt only when the
-  // rendered RTL differs (build_model's content stamp).
-  spdlog::info("generating the {}x{} configuration into {}", o.config.rows, o.config.cols, gen_dir.string());
-  gen::generate(o.config, gen_dir, fmt::format("qta gen (for qta verify, config {})", hash));
-  const fs::path exe = build_model(o, work, gen_dir);
+  // Rendered afresh every run (milliseconds; the configuration hash does not cover the
+  // templates), then synced: only files whose content changed are rewritten, so an unchanged
+  // model is not rebuilt.
+  spdlog::info("generating the {}x{} configuration into {}", cfg->rows, cfg->cols, gen_dir.string());
+  const fs::path staged = work / "gen.staged";
+  gen::generate(cfg, staged, fmt::format("qta gen (for qta verify, config {})", hash));
+  sync_tree(staged, gen_dir);
+  fs::remove_all(staged);
 
-  const std::string reproduce =
-      o.reproduce.empty() ? fmt::format("qta verify --rows {} --cols {} --seed {}", o.config.rows, o.config.cols, o.seed)
-                          : o.reproduce;
-  auto run_once = [&](const std::string& tag, const std::string& plusargs) {
+  BuildStats stats;
+  const fs::path exe = build_model(o, work, gen_dir, stats);
+  if (stats.rebuilt)
+    fmt::print("model build: {:.0f} s wall, {:.0f} CPU-s, peak memory {:.0f} MB (largest process), {}x{}\n",
+               stats.wall_s, stats.cpu_s, stats.peak_rss_kb / 1024.0, cfg->rows, cfg->cols);
+  else
+    fmt::print("model build: up to date ({})\n", exe.string());
+
+  const auto tests = list_tests(exe, work, gen_dir);
+  if (!o.test.empty() && !tests.count(o.test)) {
+    std::string names;
+    for (const auto& [n, s] : tests) names += (names.empty() ? "" : ", ") + n;
+    throw UsageError(fmt::format("--test '{}' is not a test of the bench: valid tests are {}", o.test, names));
+  }
+
+  const std::string reproduce = o.reproduce.empty()
+                                    ? fmt::format("qta verify --rows {} --cols {} --seed {}", cfg->rows, cfg->cols, o.seed)
+                                    : o.reproduce;
+  auto run_once = [&](const std::string& tag, const std::vector<std::string>& plusargs) {
     const fs::path results = work / fmt::format("results{}.xml", tag);
     const fs::path cov = work / fmt::format("functional_coverage{}.json", tag);
     fs::remove(results);
-    std::string env = fmt::format(
-        "QTA_GEN_DIR={} COCOTB_RESULTS_FILE={} COCOTB_RANDOM_SEED={} QTA_COVERAGE_FILE={} QTA_RANDOM_CASES={} "
-        "QTA_REPRODUCE={}",
-        quote(gen_dir.string()), quote(results.string()), o.seed, quote(cov.string()), o.random_cases, quote(reproduce));
-    env += o.test.empty() ? " COCOTB_TEST_FILTER=" + quote(filter) : " COCOTB_TESTCASE=" + quote(o.test);
-    if (o.waves) env += " WAVES=1 WAVES_DIR=" + quote((work / "waves").string());
-    if (o.waves) fs::create_directories(work / "waves");
-    if (o.code_coverage) env += " QTA_CODE_COVERAGE_DIR=" + quote((work / "code_coverage").string());
-    const int rc = run_command(fmt::format("cd {} && env {} {} {}", quote(work.string()), env, quote(exe.string()), plusargs));
+    std::map<std::string, std::string> env = {{"QTA_GEN_DIR", gen_dir.string()},
+                                              {"COCOTB_RESULTS_FILE", results.string()},
+                                              {"COCOTB_RANDOM_SEED", std::to_string(o.seed)},
+                                              {"QTA_COVERAGE_FILE", cov.string()},
+                                              {"QTA_RANDOM_CASES", std::to_string(o.random_cases)},
+                                              {"QTA_REPRODUCE", reproduce}};
+    if (o.test.empty())
+      env["QTA_SUITE"] = o.suite;
+    else
+      env["COCOTB_TESTCASE"] = o.test;
+    if (o.waves) {
+      env["WAVES"] = "1";
+      env["WAVES_DIR"] = (work / "waves").string();
+      fs::create_directories(work / "waves");
+    }
+    if (o.code_coverage) env["QTA_CODE_COVERAGE_DIR"] = (work / "code_coverage").string();
+    std::vector<std::string> argv = {exe.string()};
+    argv.insert(argv.end(), plusargs.begin(), plusargs.end());
+    ProcessOptions po;  // the bench's log and summary table go to the terminal
+    po.cwd = work;
+    po.env.assign(env.begin(), env.end());
+    std::fflush(stdout);
+    const int rc = run_process(argv, po).exit_code;
     if (!fs::exists(results))
       throw std::runtime_error(fmt::format("the test binary exited with {} and wrote no {}", rc, results.string()));
     return std::make_pair(rc, parse_results(results));
   };
 
-  auto [rc, counts] = run_once("", "");
+  if (o.code_coverage) fs::remove_all(work / "code_coverage");
+  auto [rc, counts] = run_once("", {});
   RunCounts total = counts;
   const bool main_ok = rc == 0 && counts.failures == 0;
+  // Simulation speed per test: cycles of the bench's clock per second of wall time.
+  fmt::print("simulation speed ({}x{}, clock period {} ns):\n", cfg->rows, cfg->cols, kTbClockPeriodNs);
+  double all_cycles = 0, all_s = 0;
+  for (const auto& r : counts.rows) {
+    if (r.skipped) continue;
+    const double cycles = r.sim_ns / kTbClockPeriodNs;
+    all_cycles += cycles;
+    all_s += r.real_s;
+    fmt::print("  {:<55} {:>12.0f} cycles {:>8.2f} s {:>10.0f} cycles/s\n", r.name, cycles, r.real_s,
+               r.real_s > 0 ? cycles / r.real_s : 0.0);
+  }
+  if (all_s > 0) fmt::print("  {:<55} {:>12.0f} cycles {:>8.2f} s {:>10.0f} cycles/s\n", "all", all_cycles, all_s, all_cycles / all_s);
   // X checks: the same tests with every register randomized at reset must give the same (golden) results.
   for (int s = 1; s <= o.xcheck_seeds; ++s) {
     spdlog::info("X check {} of {}: +verilator+rand+reset+2 +verilator+seed+{}", s, o.xcheck_seeds, s);
-    auto [xrc, xc] = run_once(fmt::format("_xcheck{}", s), fmt::format("+verilator+rand+reset+2 +verilator+seed+{}", s));
+    auto [xrc, xc] = run_once(fmt::format("_xcheck{}", s), {"+verilator+rand+reset+2", fmt::format("+verilator+seed+{}", s)});
     total.tests += xc.tests;
     total.failures += xc.failures;
     total.skipped += xc.skipped;
@@ -209,8 +343,9 @@ int run_verify(const VerifyOptions& o) {
 
   // Functional coverage of the main run.
   const fs::path cov = work / "functional_coverage.json";
+  write_text(work / "coverage_summary.txt", "");
   if (fs::exists(cov)) {
-    const auto j = nlohmann::json::parse(read_file(cov));
+    const auto j = nlohmann::json::parse(read_text(cov));
     std::string missing;
     for (const char* part : {"cross", "edges"})
       for (const auto& [k, v] : j[part].items())
@@ -219,34 +354,15 @@ int run_verify(const VerifyOptions& o) {
         fmt::format("functional coverage: {:.1f}% ({}/{} cross bins, {}/{} edge bins){}{}\n", j["percent"].get<double>(),
                     j["cross_hit"].get<int>(), j["cross_bins"].get<int>(), j["edge_hit"].get<int>(),
                     j["edge_bins"].get<int>(), missing.empty() ? "" : "; not hit: ", missing);
-    std::ofstream(work / "coverage_summary.txt") << summary;
+    write_text(work / "coverage_summary.txt", summary);
     fmt::print("{}", summary);
   }
-  if (o.code_coverage) {
-    const fs::path dir = work / "code_coverage";
-    if (fs::exists(dir)) {
-      const std::string merged = (work / "code_coverage.dat").string();
-      run_command(fmt::format("verilator_coverage --write {} {}/*.dat > {} 2>&1", quote(merged), quote(dir.string()),
-                              quote((work / "code_coverage.log").string())));
-      run_command(fmt::format("verilator_coverage --annotate {} {} >> {} 2>&1", quote((work / "annotated").string()),
-                              quote(merged), quote((work / "code_coverage.log").string())));
-      // verilator_coverage --annotate prints "Total coverage (hit/points) pct%".
-      std::istringstream log(read_file(work / "code_coverage.log"));
-      std::string line, total;
-      while (std::getline(log, line))
-        if (line.find("Total coverage") != std::string::npos) total = line;
-      const std::string summary = fmt::format("code coverage (line, verilator --coverage-line): {}; merged data {}, "
-                                              "annotated sources {}\n",
-                                              total.empty() ? "no data" : total, merged, (work / "annotated").string());
-      std::ofstream(work / "coverage_summary.txt", std::ios::app) << summary;
-      fmt::print("{}", summary);
-    }
-  }
+  if (o.code_coverage) write_code_coverage(work);
   fmt::print("results: {}\n", (work / "results.xml").string());
   const int passed = total.tests - total.failures - total.skipped;
   if (o.expect_fail) {
     const bool caught = !main_ok;
-    fmt::print("mutation '{}': {}\n", gen::to_string(o.config.mutation),
+    fmt::print("mutation '{}': {}\n", gen::to_string(cfg->mutation),
                caught ? "caught by the suite (a test failed, as expected)" : "NOT caught: every test passed");
     fmt::print("{} passed, {} failed\n", caught ? 1 : 0, caught ? 0 : 1);
     return caught ? 0 : 1;

@@ -21,12 +21,13 @@ struct VerifyOptions {
   bool waves = false;
   bool code_coverage = false; // verilator --coverage-line, merged with verilator_coverage
   bool expect_fail = false;   // mutation check: succeed only if some test fails
-  std::string compiler = "clang++";
+  std::string compiler;       // empty: the compiler that built qta (QTA_CXX_COMPILER)
   std::string reproduce;      // the command line printed in failure messages
 };
 
-// Regex of the test names in a suite; throws qta::UsageError for an unknown suite.
-std::string suite_filter(const std::string& suite);
+// Returns the suite if it is known (tests declare their suites: QTA_TEST(..., .suites = {...}));
+// throws qta::UsageError otherwise.
+std::string check_suite(const std::string& suite);
 
 // Returns the process exit code: 0 all passed (or, with expect_fail, some test failed), 1 otherwise.
 int run_verify(const VerifyOptions& o);

@@ -2,10 +2,12 @@
 
 #include <cstdlib>
 #include <fmt/format.h>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "qta/perf/perf.h"
+#include "tb_contract.h"
 
 #ifdef QTA_DPI_BACKDOOR
 #include "Vqta_top__Dpi.h"
@@ -20,41 +22,11 @@ using harness::RisingEdge;
 using harness::Signal;
 using harness::Task;
 
-Capacity AccelConfig::capacity() const {
-  Capacity c;
-  c.rows = rows;
-  c.cols = cols;
-  c.q = data_width;
-  c.input_depth = input_depth;
-  c.weight_depth = weight_depth;
-  c.output_depth = output_depth;
-  c.max_k = max_k;
-  return c;
-}
-
-AccelConfig load_accel_config() {
+gen::Config load_accel_config() {
   const char* dir = std::getenv("QTA_GEN_DIR");
-  if (!dir) throw std::runtime_error("QTA_GEN_DIR is not set: it names the generated configuration (qta verify sets it)");
-  std::ifstream is(std::string(dir) + "/config.json");
-  if (!is) throw std::runtime_error(fmt::format("cannot read {}/config.json", dir));
-  const nlohmann::json j = nlohmann::json::parse(is);
-  AccelConfig c;
-  c.rows = j.at("rows");
-  c.cols = j.at("cols");
-  c.data_width = j.at("data_width");
-  c.acc_width = j.at("acc_width");
-  c.input_depth = j.at("input_depth");
-  c.weight_depth = j.at("weight_depth");
-  c.output_depth = j.at("output_depth");
-  const std::string df = j.at("dataflows"), rd = j.at("rounding");
-  c.ws = df != "os";
-  c.os = df != "ws";
-  c.rne = rd != "sr";
-  c.sr = rd != "rne";
-  c.mutation = j.value("mutation", "none");
-  const int64_t qmax = (int64_t{1} << (c.data_width - 1)) - 1;
-  c.max_k = ((int64_t{1} << (c.acc_width - 1)) - 1) / (qmax * qmax);
-  return c;
+  if (!dir || !*dir)
+    throw std::runtime_error("QTA_GEN_DIR is not set: it names the generated configuration (qta verify sets it)");
+  return gen::load_config(std::filesystem::path(dir) / "config.json");
 }
 
 Accel::Accel(harness::Dut& dut)
@@ -73,7 +45,7 @@ Task<> Accel::start() {
   Signal(top_.bd_wt_we_i, "bd_wt_we_i", 1).set(0);
   Signal(top_.bd_out_we_i, "bd_out_we_i", 1).set(0);
   clk_.set(0);
-  clock_ = std::make_unique<harness::Clock>(clk_, 10, "ns");
+  clock_ = std::make_unique<harness::Clock>(clk_, kTbClockPeriodNs, "ns");
   clock_task_ = clock_->start();
   co_await harness::ClockCycles(clk_, 4);
   co_await FallingEdge(clk_);
@@ -128,20 +100,20 @@ Accel::BufferAccess Accel::access(Buffer b) {
   switch (b) {
     case Buffer::Input:
       return {Signal(top_.bd_in_we_i, "bd_in_we_i", 1), Signal(top_.bd_in_addr_i, "bd_in_addr_i"),
-              Signal(top_.bd_in_wdata_i, "bd_in_wdata_i", cfg_.data_width),
-              Signal(top_.bd_in_rdata_o, "bd_in_rdata_o", cfg_.data_width), cfg_.input_depth, cfg_.data_width,
+              Signal(top_.bd_in_wdata_i, "bd_in_wdata_i", cfg_->data_width),
+              Signal(top_.bd_in_rdata_o, "bd_in_rdata_o", cfg_->data_width), cfg_->input_depth, cfg_->data_width,
               "TOP.qta_top.u_input_buffer"};
     case Buffer::Weight:
       return {Signal(top_.bd_wt_we_i, "bd_wt_we_i", 1), Signal(top_.bd_wt_addr_i, "bd_wt_addr_i"),
-              Signal(top_.bd_wt_wdata_i, "bd_wt_wdata_i", cfg_.data_width),
-              Signal(top_.bd_wt_rdata_o, "bd_wt_rdata_o", cfg_.data_width), cfg_.weight_depth, cfg_.data_width,
+              Signal(top_.bd_wt_wdata_i, "bd_wt_wdata_i", cfg_->data_width),
+              Signal(top_.bd_wt_rdata_o, "bd_wt_rdata_o", cfg_->data_width), cfg_->weight_depth, cfg_->data_width,
               "TOP.qta_top.u_weight_buffer"};
     case Buffer::Output:
       break;
   }
   return {Signal(top_.bd_out_we_i, "bd_out_we_i", 1), Signal(top_.bd_out_addr_i, "bd_out_addr_i"),
-          Signal(top_.bd_out_wdata_i, "bd_out_wdata_i", cfg_.acc_width),
-          Signal(top_.bd_out_rdata_o, "bd_out_rdata_o", cfg_.acc_width), cfg_.output_depth, cfg_.acc_width,
+          Signal(top_.bd_out_wdata_i, "bd_out_wdata_i", cfg_->acc_width),
+          Signal(top_.bd_out_rdata_o, "bd_out_rdata_o", cfg_->acc_width), cfg_->output_depth, cfg_->acc_width,
           "TOP.qta_top.u_output_buffer"};
 }
 
@@ -266,7 +238,7 @@ Task<Completion> Accel::wait_done(uint64_t cycles) {
 
 uint64_t Accel::cycle_budget(int64_t m, int64_t n, int64_t k) const {
   const perf::Gemm g{std::max<int64_t>(m, 1), std::max<int64_t>(n, 1), std::max<int64_t>(k, 1)};
-  const perf::Array a{cfg_.rows, cfg_.cols};
+  const perf::Array a{cfg_->rows, cfg_->cols};
   return uint64_t(2 * std::max(perf::ws_cycles(g, a), perf::os_cycles(g, a)) + g.m * g.n + 200);
 }
 

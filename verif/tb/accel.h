@@ -14,15 +14,9 @@
 
 namespace qta::verif {
 
-// The configuration the model was generated from ($QTA_GEN_DIR/config.json).
-struct AccelConfig {
-  int rows = 0, cols = 0, data_width = 8, acc_width = 32;
-  int64_t input_depth = 0, weight_depth = 0, output_depth = 0, max_k = 0;
-  bool ws = true, os = true, rne = true, sr = true;
-  std::string mutation = "none";
-  Capacity capacity() const;
-};
-AccelConfig load_accel_config();
+// The configuration the model was generated from ($QTA_GEN_DIR/config.json), read through the
+// generator's one schema (qta::gen::load_config).
+gen::Config load_accel_config();
 
 struct Descriptor {
   uint8_t id = 0;
@@ -30,7 +24,7 @@ struct Descriptor {
   uint32_t a_base = 0, b_base = 0, c_base = 0, q_base = 0;
   uint32_t lda = 0, ldb = 0;
   bool a_trans = false, b_trans = false;
-  int dataflow = 2;  // 0 WS, 1 OS, 2 AUTO, 3 illegal
+  int dataflow = int(Dataflow::AUTO);  // the Dataflow encoding; 3 is illegal (tests set it)
   golden::Rounding rounding = golden::Rounding::RNE;
   uint32_t m0 = 0;
   int shift = 0;
@@ -88,7 +82,7 @@ class Accel {
   // Cycles the scheduler may need for a descriptor (generous: for timeouts only).
   uint64_t cycle_budget(int64_t m, int64_t n, int64_t k) const;
 
-  const AccelConfig& config() const { return cfg_; }
+  const gen::Config& config() const { return cfg_; }
   Vqta_top& top() { return top_; }
   harness::Signal& clk() { return clk_; }
   harness::Dut& dut() { return dut_; }
@@ -100,7 +94,7 @@ class Accel {
   BufferAccess access(Buffer b);
   harness::Dut& dut_;
   Vqta_top& top_;
-  AccelConfig cfg_;
+  gen::Config cfg_;
   harness::Signal clk_, rst_n_;
   harness::Queue<Completion> done_;
   harness::Task<> monitor_task_;

@@ -32,21 +32,21 @@ Task<GemmRun> check_case(Accel& acc, const GemmCase& c, const std::string& conte
   expect_tensor_equal(context + " int8", want.values, r.out, acc.dut());
   if (r.done.amax != want.amax)
     QTA_FAIL("{}: quantizer reports amax {}, golden {} (seed {})", context, r.done.amax, want.amax, acc.dut().seed());
-  run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, acc.config().capacity());
+  run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, capacity(acc.config()));
   co_return r;
 }
 
-std::vector<Dataflow> supported(const AccelConfig& cfg) {
+std::vector<Dataflow> supported(const gen::Config& cfg) {
   std::vector<Dataflow> d;
-  if (cfg.ws) d.push_back(Dataflow::WS);
-  if (cfg.os) d.push_back(Dataflow::OS);
+  if (cfg.supports_ws()) d.push_back(Dataflow::WS);
+  if (cfg.supports_os()) d.push_back(Dataflow::OS);
   return d;
 }
 
 }  // namespace
 
 // The README's example, next to its cocotb twin there.
-QTA_TEST(illegal_descriptor_then_legal_one, .timeout = 1, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(illegal_descriptor_then_legal_one, .timeout = 1, .timeout_unit = harness::Unit::ms, .suites = {"smoke", "block"}) {
   Accel acc(dut);                         // driver: clock, reset, completion monitor
   co_await acc.start();
   Descriptor bad{.m = 0, .n = 4, .k = 4}; // M = 0 is illegal
@@ -61,7 +61,7 @@ QTA_TEST(illegal_descriptor_then_legal_one, .timeout = 1, .timeout_unit = harnes
 // Both backdoors reach the same words: a random pattern written through the DPI-C exports of
 // qta_buffer reads back identically through the bd_* ports, and the other way round, for all
 // three buffers, at the top of each buffer's address range (every bank, full word width).
-QTA_TEST(buffer_backdoor_dpi_and_port_agree, .timeout = 1, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(buffer_backdoor_dpi_and_port_agree, .timeout = 1, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
   QTA_CHECK(Accel::dpi_available());
@@ -88,35 +88,35 @@ QTA_TEST(buffer_backdoor_dpi_and_port_agree, .timeout = 1, .timeout_unit = harne
   }
 }
 
-QTA_TEST(gemm_one_tile_both_dataflows, .timeout = 2, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(gemm_one_tile_both_dataflows, .timeout = 2, .timeout_unit = harness::Unit::ms, .suites = {"smoke", "block"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
   for (Dataflow df : supported(cfg)) {
-    const GemmCase c = directed_gemm_case("tile", dut.seed(), cfg.rows, cfg.cols, cfg.rows, Op::N, Op::N, df, Rounding::RNE);
-    const GemmRun r = co_await check_case(acc, c, fmt::format("{}x{}x{} {}", c.m, c.n, c.k, dataflow_name(df)));
+    const GemmCase c = directed_gemm_case("tile", dut.seed(), cfg->rows, cfg->cols, cfg->rows, Op::N, Op::N, df, Rounding::RNE);
+    const GemmRun r = co_await check_case(acc, c, fmt::format("{}x{}x{} {}", c.m, c.n, c.k, to_string(df)));
     QTA_CHECK_EQ(r.done.os, df == Dataflow::OS);
   }
 }
 
-QTA_TEST(gemm_every_transpose, .timeout = 5, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(gemm_every_transpose, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
   for (Dataflow df : supported(cfg))
     for (Op a : {Op::N, Op::T})
       for (Op b : {Op::N, Op::T}) {
-        const GemmCase c = directed_gemm_case("t", dut.seed() + 7, cfg.rows + 1, cfg.cols - (cfg.cols > 1), 3, a, b, df,
+        const GemmCase c = directed_gemm_case("t", dut.seed() + 7, cfg->rows + 1, cfg->cols - (cfg->cols > 1), 3, a, b, df,
                                               Rounding::RNE);
-        co_await check_case(acc, c, fmt::format("A{} B{} {}", golden::op_name(a), golden::op_name(b), dataflow_name(df)));
+        co_await check_case(acc, c, fmt::format("A{} B{} {}", golden::op_name(a), golden::op_name(b), to_string(df)));
       }
 }
 
-QTA_TEST(gemm_ragged_edges, .timeout = 20, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(gemm_ragged_edges, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
-  const int64_t R = cfg.rows, C = cfg.cols;
+  const int64_t R = cfg->rows, C = cfg->cols;
   const int64_t shapes[][3] = {{1, 1, 1}, {R - 1 + (R == 1), C, 1}, {R + 1, C + 1, R + 1}, {2 * R + 3, 1, 2 * R - 1 + (R == 1)},
                                {1, 2 * C + 1, 3}, {3, 5, 2 * R + 5}};
   int i = 0;
@@ -124,16 +124,16 @@ QTA_TEST(gemm_ragged_edges, .timeout = 20, .timeout_unit = harness::Unit::ms) {
     for (Dataflow df : supported(cfg)) {
       const GemmCase c = directed_gemm_case("edge", dut.seed() + uint64_t(i++), s[0], s[1], s[2], Op::N, Op::N, df,
                                             Rounding::RNE);
-      co_await check_case(acc, c, fmt::format("M={} N={} K={} {}", s[0], s[1], s[2], dataflow_name(df)));
+      co_await check_case(acc, c, fmt::format("M={} N={} K={} {}", s[0], s[1], s[2], to_string(df)));
     }
 }
 
-QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
-  if (!(cfg.ws && cfg.os)) co_return;  // AUTO needs both
-  const int64_t R = cfg.rows, C = cfg.cols;
+  if (!(cfg.supports_ws() && cfg.supports_os())) QTA_SKIP("AUTO needs both dataflows; this configuration has dataflows = {}", gen::to_string(cfg->dataflows));
+  const int64_t R = cfg->rows, C = cfg->cols;
   // Thin-N LoRA shape (X A), thin-K shape (H B^T), square, long-K weight gradient.
   const int64_t shapes[][3] = {{4 * R, 2, 3 * R}, {2 * R, 3 * C, 2}, {R, C, R}, {R, 2, 6 * R}, {1, C, 2 * R}};
   for (const auto& s : shapes) {
@@ -144,7 +144,7 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
     const perf::Dataflow want = perf::auto_dataflow(g, a);
     if (r.done.os != (want == perf::Dataflow::OS))
       QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {})", r.done.os ? "OS" : "WS",
-               s[0], s[1], s[2], perf::to_string(want), perf::ws_cycles(g, a), perf::os_cycles(g, a));
+               s[0], s[1], s[2], qta::to_string(want), perf::ws_cycles(g, a), perf::os_cycles(g, a));
     QTA_CHECK_EQ(int64_t(r.done.compute_cycles), perf::auto_cycles(g, a));
     QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, want));
     // One useful MAC per PE per cycle: the busy-PE count is exactly M*N*K.
@@ -152,35 +152,35 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
   }
 }
 
-QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
   const Dataflow df = supported(cfg).front();
   std::vector<Rounding> modes;
-  if (cfg.rne) modes.push_back(Rounding::RNE);
-  if (cfg.sr) modes.push_back(Rounding::SR);
+  if (cfg.supports_rne()) modes.push_back(Rounding::RNE);
+  if (cfg.supports_sr()) modes.push_back(Rounding::SR);
   for (Rounding mode : modes) {
     for (Distribution dist : {Distribution::Uniform, Distribution::Extremes, Distribution::Zeros, Distribution::HeavyTailed}) {
-      const GemmCase c = directed_gemm_case("q", dut.seed() + uint64_t(dist), cfg.rows, cfg.cols, 5, Op::N, Op::N, df,
+      const GemmCase c = directed_gemm_case("q", dut.seed() + uint64_t(dist), cfg->rows, cfg->cols, 5, Op::N, Op::N, df,
                                             mode, 8, dist);
       co_await check_case(acc, c, fmt::format("{} {}", golden::rounding_name(mode), distribution_name(dist)));
     }
     // Ties: multiplier 1/2 on odd accumulators; saturation: 4x the dynamic multiplier.
     // Operands in [-15, 15] keep |acc| / 2 below qmax, so every odd product is an exact tie.
-    GemmCase ties = directed_gemm_case("ties", dut.seed(), cfg.rows, cfg.cols, 1, Op::N, Op::N, df, mode);
+    GemmCase ties = directed_gemm_case("ties", dut.seed(), cfg->rows, cfg->cols, 1, Op::N, Op::N, df, mode);
     for (auto* m : {&ties.a, &ties.b})
       for (auto& v : m->data) v %= 16;
     ties.multiplier = golden::FixedPoint{1 << 30, 31};
     co_await check_case(acc, ties, fmt::format("{} ties at M = 1/2", golden::rounding_name(mode)));
-    GemmCase sat = directed_gemm_case("sat", dut.seed() + 1, cfg.rows, cfg.cols, 4, Op::N, Op::N, df, mode);
+    GemmCase sat = directed_gemm_case("sat", dut.seed() + 1, cfg->rows, cfg->cols, 4, Op::N, Op::N, df, mode);
     const golden::FixedPoint m = sat.expected_out().m;
     sat.multiplier = golden::FixedPoint{m.m0, m.n - 2};
     co_await check_case(acc, sat, fmt::format("{} saturation at 4x the multiplier", golden::rounding_name(mode)));
   }
 }
 
-QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"smoke", "block"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
@@ -203,14 +203,14 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
   with("K = 0", "illegal.zero_dim", [](Descriptor& d) { d.k = 0; });
   with("N = 0", "illegal.zero_dim", [](Descriptor& d) { d.n = 0; });
   with("K above the accumulator bound", "illegal.oversized_dim",
-       [&](Descriptor& d) { d.k = std::min<int64_t>(cfg.max_k + 1, 65535); });
+       [&](Descriptor& d) { d.k = std::min<int64_t>(cfg.max_k() + 1, 65535); });
   with("M * N beyond the output buffer", "illegal.oversized_dim", [](Descriptor& d) {
     d.m = 65535;
     d.lda = uint32_t(d.k);
   });
-  with("A beyond the input buffer", "illegal.address_range", [&](Descriptor& d) { d.a_base = uint32_t(cfg.input_depth - 2); });
-  with("B beyond the weight buffer", "illegal.address_range", [&](Descriptor& d) { d.b_base = uint32_t(cfg.weight_depth); });
-  with("C beyond the output buffer", "illegal.address_range", [&](Descriptor& d) { d.c_base = uint32_t(cfg.output_depth - 1); });
+  with("A beyond the input buffer", "illegal.address_range", [&](Descriptor& d) { d.a_base = uint32_t(cfg->input_depth - 2); });
+  with("B beyond the weight buffer", "illegal.address_range", [&](Descriptor& d) { d.b_base = uint32_t(cfg->weight_depth); });
+  with("C beyond the output buffer", "illegal.address_range", [&](Descriptor& d) { d.c_base = uint32_t(cfg->output_depth - 1); });
   with("Q at 2^32 - 1", "illegal.address_range", [](Descriptor& d) { d.q_base = 0xffffffffu; });
   with("dataflow code 3", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 3; });
   with("SR with seed 0", "illegal.unsupported_mode", [](Descriptor& d) {
@@ -218,8 +218,8 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     d.sr_seed = 0;
   });
   with("lda smaller than a row", "illegal.address_range", [](Descriptor& d) { d.lda = 1; });
-  if (!cfg.os) with("OS on a WS-only build", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 1; });
-  if (!cfg.ws) with("WS on an OS-only build", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 0; });
+  if (!cfg.supports_os()) with("OS on a WS-only build", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 1; });
+  if (!cfg.supports_ws()) with("WS on an OS-only build", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 0; });
   uint64_t errors = 0;
   for (size_t i = 0; i < bad.size(); ++i) {
     Descriptor d = bad[i].d;
@@ -241,11 +241,11 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
   QTA_CHECK_EQ(acc.status("gemm_count"), uint64_t(bad.size()));
 }
 
-QTA_TEST(queue_accepts_back_to_back_descriptors, .timeout = 5, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(queue_accepts_back_to_back_descriptors, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
-  const GemmCase c = directed_gemm_case("q", dut.seed(), cfg.rows, cfg.cols, 2, Op::N, Op::N, supported(cfg).front(), Rounding::RNE);
+  const GemmCase c = directed_gemm_case("q", dut.seed(), cfg->rows, cfg->cols, 2, Op::N, Op::N, supported(cfg).front(), Rounding::RNE);
   co_await acc.write_input(0, c.a);
   co_await acc.write_weight(0, c.b);
   // Three descriptors writing to three output regions, submitted without waiting.

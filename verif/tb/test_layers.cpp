@@ -32,7 +32,7 @@ Task<> run_steps_on_rtl(Accel& acc, const std::string& layer, const std::vector<
     c.op_b = st.op_b;
     c.rounding = st.rounding;
     c.sr_seed = st.sr_seed;
-    c.dataflow = cfg.ws && cfg.os ? Dataflow::AUTO : (cfg.ws ? Dataflow::WS : Dataflow::OS);
+    c.dataflow = cfg.supports_ws() && cfg.supports_os() ? Dataflow::AUTO : (cfg.supports_ws() ? Dataflow::WS : Dataflow::OS);
     c.a = rtl_tensors.count(st.a_name) ? rtl_tensors[st.a_name] : st.a.values;
     c.b = rtl_tensors.count(st.b_name) ? rtl_tensors[st.b_name] : st.b.values;
     c.multiplier = st.out.m;
@@ -43,7 +43,7 @@ Task<> run_steps_on_rtl(Accel& acc, const std::string& layer, const std::vector<
     expect_tensor_equal(ctx + " int32 " + st.out_name, st.acc, r.acc, acc.dut());
     expect_tensor_equal(ctx + " int8 " + st.out_name, st.out.values, r.out, acc.dut());
     if (r.done.amax != st.out.amax) QTA_FAIL("{}: amax {} from the RTL, golden {}", ctx, r.done.amax, st.out.amax);
-    run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, st.out, cfg.capacity());
+    run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, st.out, capacity(cfg));
     acc.dut().log().info("{}: {} elements bit-exact, {} cycles ({})", ctx, st.m * st.n, r.done.cycles,
                          r.done.os ? "OS" : "WS");
     rtl_tensors[st.out_name] = r.out;
@@ -52,38 +52,38 @@ Task<> run_steps_on_rtl(Accel& acc, const std::string& layer, const std::vector<
 
 }  // namespace
 
-QTA_TEST(lora_layer_forward_backward_bit_exact, .timeout = 100, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(lora_layer_forward_backward_bit_exact, .timeout = 100, .timeout_unit = harness::Unit::ms, .suites = {"smoke", "layer"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
   // Thin LoRA shapes relative to the array: rank below the array, widths across several tiles.
-  const golden::LoraShape sh{2 * cfg.rows + 3, cfg.rows + 5, 2 * cfg.cols + 1, std::max<int64_t>(1, cfg.cols / 2), 4};
+  const golden::LoraShape sh{2 * cfg->rows + 3, cfg->rows + 5, 2 * cfg->cols + 1, std::max<int64_t>(1, cfg->cols / 2), 4};
   golden::Rng rng(dut.seed());
   const golden::LoraParams p = golden::random_lora_params(sh, rng);
   const golden::MatF x = golden::random_normal(sh.tokens, sh.d_in, 1.0, rng);
   const golden::MatF dy = golden::random_normal(sh.tokens, sh.d_out, 0.01, rng);
   golden::QuantConfig qc;
   qc.seed = dut.seed();
-  if (!cfg.sr) qc.bwd_rounding = golden::Rounding::RNE;
-  if (!cfg.rne) qc.fwd_rounding = golden::Rounding::SR;
+  if (!cfg.supports_sr()) qc.bwd_rounding = golden::Rounding::RNE;
+  if (!cfg.supports_rne()) qc.fwd_rounding = golden::Rounding::SR;
   const golden::LoraQuantStep golden_step = golden::lora_step_quantized(p, x, dy, sh.s(), qc);
   co_await run_steps_on_rtl(acc, fmt::format("lora(N={},d_in={},d_out={},r={})", sh.tokens, sh.d_in, sh.d_out, sh.rank),
                             golden_step.steps);
 }
 
-QTA_TEST(cross_attention_block_bit_exact, .timeout = 200, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(cross_attention_block_bit_exact, .timeout = 200, .timeout_unit = harness::Unit::ms, .suites = {"layer"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
   // The 77-token text context of Stable Diffusion, narrow widths to keep the run short.
-  const golden::AttentionShape sh{cfg.rows + 2, 16, 77, 24, 2, 2, 2};
+  const golden::AttentionShape sh{cfg->rows + 2, 16, 77, 24, 2, 2, 2};
   golden::Rng rng(dut.seed());
   const golden::AttentionParams p = golden::random_attention_params(sh, rng);
   const golden::MatF x = golden::random_normal(sh.tokens, sh.d_model, 1.0, rng);
   const golden::MatF ctx = golden::random_normal(sh.ctx_tokens, sh.d_ctx, 1.0, rng);
   golden::QuantConfig qc;
   qc.seed = dut.seed();
-  if (!cfg.rne) qc.fwd_rounding = golden::Rounding::SR;
+  if (!cfg.supports_rne()) qc.fwd_rounding = golden::Rounding::SR;
   const golden::AttentionQuantResult g = golden::attention_forward_quantized(p, x, ctx, sh, qc);
   co_await run_steps_on_rtl(acc, "cross_attention", g.steps);
 }

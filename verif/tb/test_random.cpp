@@ -25,26 +25,26 @@ void check_and_sample(const GemmCase& c, const GemmRun& r, const std::string& ct
 
 }  // namespace
 
-QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms) {
+QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms, .suites = {"random"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
   const char* env = std::getenv("QTA_RANDOM_CASES");
   const int cases = env ? std::atoi(env) : 1000;
   std::vector<Dataflow> flows;
-  if (cfg.ws) flows.push_back(Dataflow::WS);
-  if (cfg.os) flows.push_back(Dataflow::OS);
-  if (cfg.ws && cfg.os) flows.push_back(Dataflow::AUTO);
-  Capacity cap = cfg.capacity();
+  if (cfg.supports_ws()) flows.push_back(Dataflow::WS);
+  if (cfg.supports_os()) flows.push_back(Dataflow::OS);
+  if (cfg.supports_ws() && cfg.supports_os()) flows.push_back(Dataflow::AUTO);
+  Capacity cap = capacity(cfg);
   // Keep each case small enough for a quick run: a few tiles per dimension.
-  cap.input_depth = std::min<int64_t>(cap.input_depth, 24 * cfg.rows * cfg.rows);
-  cap.weight_depth = std::min<int64_t>(cap.weight_depth, 24 * cfg.rows * cfg.cols);
-  cap.output_depth = std::min<int64_t>(cap.output_depth, 32 * cfg.rows * cfg.cols);
+  cap.input_depth = std::min<int64_t>(cap.input_depth, 24 * cfg->rows * cfg->rows);
+  cap.weight_depth = std::min<int64_t>(cap.weight_depth, 24 * cfg->rows * cfg->cols);
+  cap.output_depth = std::min<int64_t>(cap.output_depth, 32 * cfg->rows * cfg->cols);
   for (int i = 0; i < cases; ++i) {
     const uint64_t case_seed = uint64_t(dut.seed()) * 1000003ull + uint64_t(i);
     GemmCase c = random_gemm_case(case_seed, cap, flows);
-    if (!cfg.sr) c.rounding = golden::Rounding::RNE;
-    if (!cfg.rne) c.rounding = golden::Rounding::SR;
+    if (!cfg.supports_sr()) c.rounding = golden::Rounding::RNE;
+    if (!cfg.supports_rne()) c.rounding = golden::Rounding::SR;
     const GemmRun r = co_await acc.run_case(c);
     check_and_sample(c, r, fmt::format("random case {} of {}: {}", i + 1, cases, c.describe()), cap, dut);
   }
@@ -54,12 +54,12 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms) {
   // random cases left empty gets one directed case, with a shape drawn from the same
   // generator until it falls in the bin's class. Reproducible from the test seed.
   std::vector<golden::Rounding> roundings;
-  if (cfg.rne) roundings.push_back(golden::Rounding::RNE);
-  if (cfg.sr) roundings.push_back(golden::Rounding::SR);
+  if (cfg.supports_rne()) roundings.push_back(golden::Rounding::RNE);
+  if (cfg.supports_sr()) roundings.push_back(golden::Rounding::SR);
   int closed = 0;
   uint64_t draw = uint64_t(dut.seed()) * 1000003ull + uint64_t(cases);
   for (Dataflow df : {Dataflow::WS, Dataflow::OS}) {
-    if ((df == Dataflow::WS && !cfg.ws) || (df == Dataflow::OS && !cfg.os)) continue;
+    if ((df == Dataflow::WS && !cfg.supports_ws()) || (df == Dataflow::OS && !cfg.supports_os())) continue;
     for (int sc = 0; sc < kShapeClasses; ++sc)
       for (golden::Op a : {golden::Op::N, golden::Op::T})
         for (golden::Op b : {golden::Op::N, golden::Op::T})

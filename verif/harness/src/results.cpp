@@ -67,8 +67,10 @@ void write_results_xml(const std::filesystem::path& path, const std::vector<Test
     if (r.status == TestResult::Status::fail)
       x += fmt::format("      <failure message=\"{}\" />\n",
                        xml_escape(fmt::format("{} (test seed {}, run seed {})", r.message, r.seed, run_seed)));
-    else
+    else if (r.message.empty())
       x += "      <skipped />\n";
+    else
+      x += fmt::format("      <skipped message=\"{}\" />\n", xml_escape(r.message));
     x += "    </testcase>\n";
   }
   x += "  </testsuite>\n</testsuites>\n";

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -41,6 +42,7 @@ struct RunConfig {
   std::vector<std::string> testcases;
   std::optional<std::regex> filter;
   std::string filter_text;
+  std::string suite;  // QTA_SUITE: only tests declaring it (empty or "all": every test)
   std::filesystem::path results = "results.xml";
   bool waves = false;
   std::filesystem::path waves_dir = ".";
@@ -68,6 +70,7 @@ RunConfig read_environment() {
     for (std::string item; std::getline(ss, item, ',');)
       if (!item.empty()) c.testcases.push_back(item);
   }
+  c.suite = env("QTA_SUITE");
   c.filter_text = env("COCOTB_TEST_FILTER");
   if (!c.filter_text.empty()) {
     if (!c.testcases.empty())
@@ -108,10 +111,21 @@ std::vector<const TestInfo*> select_tests(const RunConfig& c) {
     }
     return out;
   }
+  auto in_suite = [&](const TestInfo& t) {
+    if (c.suite.empty() || c.suite == "all") return true;
+    return std::find(t.options.suites.begin(), t.options.suites.end(), c.suite) != t.options.suites.end();
+  };
   for (const auto& t : all)
-    if (!c.filter || std::regex_search(t.name, *c.filter)) out.push_back(&t);
+    if (in_suite(t) && (!c.filter || std::regex_search(t.name, *c.filter))) out.push_back(&t);
   if (c.filter && out.empty())
     throw EnvError("COCOTB_TEST_FILTER='" + c.filter_text + "' matches no test");
+  if (out.empty() && !c.suite.empty()) {
+    std::set<std::string> suites;
+    for (const auto& t : all) suites.insert(t.options.suites.begin(), t.options.suites.end());
+    std::string known = "all";
+    for (const auto& s : suites) known += ", " + s;
+    throw EnvError("QTA_SUITE='" + c.suite + "' selects no test: valid suites are " + known);
+  }
   return out;
 }
 
@@ -120,6 +134,8 @@ std::string describe(std::exception_ptr e) {
     std::rethrow_exception(e);
   } catch (const TestFailure& x) {
     return std::string("TestFailure: ") + x.what();
+  } catch (const SkipTest& x) {
+    return x.what();
   } catch (const SimTimeoutError& x) {
     return std::string("SimTimeoutError: ") + x.what();
   } catch (const CancelledError& x) {
@@ -182,6 +198,10 @@ TestResult run_one(const TestInfo& t, const RunConfig& c, const ModelFactory& fa
       r.message = t.options.expect_fail ? "test passed but expect_fail was set"
                                         : "test passed but expect_error was set";
     }
+  } else if (error_of<SkipTest>()(error)) {
+    r.status = TestResult::Status::skip;
+    r.message = describe(error);
+    log.info("{} skipped: {}", t.name, r.message);
   } else if (t.options.expect_fail && is_test_failure(error)) {
     log.info("{} failed as expected: {}", t.name, describe(error));
   } else if (t.options.expect_error && t.options.expect_error(error)) {
@@ -190,7 +210,8 @@ TestResult run_one(const TestInfo& t, const RunConfig& c, const ModelFactory& fa
     r.status = TestResult::Status::fail;
     r.message = describe(error);
   }
-  if (r.status == TestResult::Status::pass) {
+  if (r.status == TestResult::Status::skip) {
+  } else if (r.status == TestResult::Status::pass) {
     log.info("{} passed", t.name);
   } else {
     log.error("{} failed: {}", t.name, r.message);
@@ -209,6 +230,15 @@ int run_regression(const ModelFactory& factory, const std::string& toplevel, int
   try {
     init_logging();
     c = read_environment();
+    if (const char* list = std::getenv("QTA_LIST_TESTS"); list && std::string(list) == "1") {
+      // One line per test: name, then its suites (for CTest discovery and `qta verify --list`).
+      for (const auto& t : test_registry()) {
+        std::string line = t.name;
+        for (const auto& s : t.options.suites) line += " " + s;
+        std::printf("%s\n", line.c_str());
+      }
+      return 0;
+    }
     tests = select_tests(c);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

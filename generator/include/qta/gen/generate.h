@@ -23,8 +23,12 @@ std::filesystem::path default_template_dir();
 void generate(const Config& config, const std::filesystem::path& out_dir, const std::string& command,
               const std::filesystem::path& template_dir = default_template_dir());
 
+// Renders one mustache template file with the values of a JSON object (strings, numbers, bools;
+// arrays of objects as lists), without HTML escaping. Used for the RTL and for the other generated
+// files (the per-configuration model project of `qta verify`).
+std::string render_template(const std::filesystem::path& template_file, const nlohmann::json& values);
+
 // Derived quantities the templates see (exposed for tests).
 int address_bits(int64_t depth);  // ceil(log2(depth)), at least 1
-int64_t max_k(const Config& c);   // largest K with K * qmax^2 <= 2^(acc_width-1) - 1
 
 }  // namespace qta::gen

@@ -6,7 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "qta/dataflow.h"
+
 namespace qta::perf {
+
+using qta::Dataflow;  // WS or OS here; AUTO resolves to one of them (auto_dataflow)
 
 struct Array {
   int64_t rows = 8;  // R
@@ -15,8 +19,6 @@ struct Array {
 struct Gemm {
   int64_t m = 0, n = 0, k = 0;
 };
-enum class Dataflow { WS, OS };
-const char* to_string(Dataflow d);
 
 int64_t ceil_div(int64_t a, int64_t b);
 // WS: ceil(K/R) * ceil(N/C) tiles of R + M + R + C - 1 cycles.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "qta/atomic_dir.h"
 #include "qta/golden/quant.h"
 
 namespace qta::golden {
@@ -16,14 +17,14 @@ void write_npy(const std::filesystem::path& file, const MatF& x);
 void write_npy(const std::filesystem::path& file, const MatI& x, int bits);
 std::string npy_header(const std::string& descr, int64_t rows, int64_t cols);
 
-// Collects tensors into a temporary directory beside `dir`; commit() writes manifest.json and
-// renames the directory into place. Destroyed without commit(), it removes the temporary
-// directory: nothing half-written is ever left at `dir`.
+// Collects tensors into a temporary directory beside `dir` (qta::AtomicDir); commit() writes
+// manifest.json and moves the directory into place. Destroyed without commit(), it removes the
+// temporary directory: nothing half-written is ever left at `dir`, and a dump never replaces a
+// non-empty directory (not even a previous dump).
 class TensorDump {
  public:
   // Throws qta::UsageError if dir's parent does not exist or dir exists and is not empty.
   explicit TensorDump(std::filesystem::path dir);
-  ~TensorDump();
   TensorDump(const TensorDump&) = delete;
   TensorDump& operator=(const TensorDump&) = delete;
 
@@ -34,10 +35,9 @@ class TensorDump {
   void commit();
 
  private:
-  std::filesystem::path dir_, tmp_;
+  qta::AtomicDir staged_;
   nlohmann::json meta_ = nlohmann::json::object();
   nlohmann::json files_ = nlohmann::json::array();
-  bool committed_ = false;
 };
 
 }  // namespace qta::golden

@@ -14,6 +14,12 @@ struct TestFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by QTA_SKIP: the test decided at run time that it does not apply (cocotb:
+// raise SkipTest / pytest.skip); reported as skipped with the reason, never as passed.
+struct SkipTest : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Thrown into a task at its current await when it is cancelled (cocotb: CancelledError).
 struct CancelledError : std::runtime_error {
   CancelledError() : std::runtime_error("task cancelled") {}

@@ -44,6 +44,8 @@ struct TestOptions {
   bool expect_fail = false;    // passes only if it fails with TestFailure (a failed QTA_CHECK)
   ErrorMatcher expect_error{}; // passes only if it raises an error this matcher accepts
   bool skip = false;           // reported as skipped, not run
+  // Suites the test belongs to (QTA_SUITE=<name> selects them; every test is in "all").
+  std::vector<std::string> suites{};
 };
 
 using TestFunction = Task<> (*)(Dut&);
@@ -90,4 +92,7 @@ void check_eq(const A& a, const B& b, const char* ea, const char* eb, const char
     if (!(cond)) ::qta::harness::fail_check(#cond, __FILE__, __LINE__); \
   } while (0)
 #define QTA_CHECK_EQ(a, b) ::qta::harness::check_eq((a), (b), #a, #b, __FILE__, __LINE__)
+// Ends the test as skipped, with the reason in results.xml (a run-time skip: the configuration
+// does not support what the test checks).
+#define QTA_SKIP(...) throw ::qta::harness::SkipTest(fmt::format(__VA_ARGS__))
 #define QTA_FAIL(...) ::qta::harness::fail_check(fmt::format(__VA_ARGS__), __FILE__, __LINE__)

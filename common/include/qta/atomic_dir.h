@@ -1,0 +1,78 @@
+// An output directory that appears complete or not at all (docs/interfaces.md section 5).
+//
+// The tree is written into a temporary sibling directory `TARGET.tmp-<pid>-<hex>` and moved
+// into place by commit(). An existing TARGET is replaced only if it is a previous output of
+// ours: an empty directory, or a directory holding one of the options' marker files (for
+// `qta gen`, manifest.json). Anything else is refused with qta::UsageError and left untouched.
+//
+// Concurrent writers to the same TARGET (several `qta gen --out X` at once, in threads or
+// processes) all succeed, the last commit wins, and nothing is left beside TARGET: commit()
+// holds an flock() on the lock file `TARGET.lock` while it checks and swaps, swaps with
+// renameat2(RENAME_EXCHANGE) (so TARGET never disappears for a reader), deletes the previous
+// tree after releasing the lock and unlinks the lock file before unlocking it (a waiter that
+// then finds its lock file unlinked retries on a fresh one). A crash inside commit() can leave
+// `TARGET.lock` (an empty file, harmless: the next writer reuses it) or `TARGET.tmp-*`.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace qta {
+
+struct AtomicDirOptions {
+  // A directory holding one of these files is a previous output and may be replaced. Empty:
+  // only an empty directory is replaced (e.g. a tensor dump that must never overwrite one).
+  std::vector<std::string> markers = {"manifest.json"};
+  // How error messages name the target, e.g. "--out" or "dump directory".
+  std::string label = "output directory";
+  // Whose output a replaceable directory is, for the refusal message, e.g. "qta gen".
+  std::string owner = "qta";
+};
+
+class AtomicDir {
+ public:
+  // Checks that TARGET's parent exists and that TARGET may be replaced (qta::UsageError
+  // otherwise; checked again by commit()), then creates the temporary directory.
+  explicit AtomicDir(std::filesystem::path target, AtomicDirOptions options = {});
+  // Removes the temporary directory unless it was committed or kept.
+  ~AtomicDir();
+  AtomicDir(const AtomicDir&) = delete;
+  AtomicDir& operator=(const AtomicDir&) = delete;
+
+  // Where to write the tree (the temporary directory).
+  const std::filesystem::path& path() const { return tmp_; }
+  // TARGET, absolute and normalized ("out/dir/" names "out/dir").
+  const std::filesystem::path& target() const { return target_; }
+  bool committed() const { return done_; }
+
+  // Moves the tree into place, replacing a previous output (see above). Throws qta::UsageError
+  // if TARGET has meanwhile become something that may not be replaced (the temporary
+  // directory is then still removed by the destructor).
+  void commit();
+
+  // Moves the unfinished tree to `dir` instead (e.g. the logs of a failed run), replacing
+  // whatever is at `dir`, under the same lock protocol. False (and nothing moved) if already
+  // committed or the move failed.
+  bool keep_as(const std::filesystem::path& dir);
+
+ private:
+  std::filesystem::path target_, tmp_;
+  AtomicDirOptions options_;
+  bool done_ = false;
+};
+
+// True if `target` does not exist or may be replaced under `options` (see above).
+bool is_replaceable(const std::filesystem::path& target, const AtomicDirOptions& options = {});
+
+// Writes a tree with `fill(tmp)` and commits it; on any exception from `fill` or the commit the
+// temporary directory is removed and the exception rethrown.
+void write_atomic_dir(const std::filesystem::path& target,
+                      const std::function<void(const std::filesystem::path& tmp)>& fill,
+                      const AtomicDirOptions& options = {});
+
+// A short random suffix (pid and 32 random bits in hex) for temporary names.
+std::string unique_suffix();
+
+}  // namespace qta

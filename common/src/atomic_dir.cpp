@@ -1,0 +1,194 @@
+#include "qta/atomic_dir.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <stdexcept>
+#include <system_error>
+
+#include "qta/cli.h"
+
+namespace qta {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path normalized(const fs::path& p) {
+  fs::path a = fs::absolute(p).lexically_normal();
+  if (a.filename().empty() && a.has_parent_path() && a != a.root_path()) a = a.parent_path();  // "out/dir/"
+  return a;
+}
+
+fs::path sibling(const fs::path& target, const std::string& suffix) {
+  return target.parent_path() / (target.filename().string() + suffix);
+}
+
+bool exists_no_follow(const fs::path& p) {
+  std::error_code ec;
+  return fs::symlink_status(p, ec).type() != fs::file_type::not_found && !ec;
+}
+
+[[noreturn]] void throw_errno(const std::string& what, int error) {
+  throw std::system_error(error, std::generic_category(), what);
+}
+
+// An exclusive flock() on TARGET.lock for the lifetime of the object. The file is unlinked
+// before it is unlocked; a waiter that wakes up holding an unlinked file retries.
+class DirLock {
+ public:
+  explicit DirLock(const fs::path& target) : path_(sibling(target, ".lock")) {
+    for (;;) {
+      fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd_ < 0) throw_errno("cannot create the lock file '" + path_.string() + "'", errno);
+      while (::flock(fd_, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+          const int e = errno;
+          ::close(fd_);
+          throw_errno("cannot lock '" + path_.string() + "'", e);
+        }
+      }
+      struct stat held {}, current {};
+      if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &current) == 0 && held.st_dev == current.st_dev &&
+          held.st_ino == current.st_ino)
+        return;
+      ::close(fd_);  // the previous holder unlinked it: lock the file now at path_
+    }
+  }
+  ~DirLock() {
+    ::unlink(path_.c_str());
+    ::close(fd_);
+  }
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+// Moves directory `from` to `to` (under `to`'s lock). Returns the path that now holds what was
+// at `to` before (to be deleted), or an empty path if nothing was there.
+fs::path swap_into(const fs::path& from, const fs::path& to) {
+  if (!exists_no_follow(to)) {
+    if (::rename(from.c_str(), to.c_str()) != 0) throw_errno("cannot rename '" + from.string() + "' to '" + to.string() + "'", errno);
+    return {};
+  }
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0) return from;
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    throw_errno("cannot exchange '" + from.string() + "' and '" + to.string() + "'", errno);
+  // A filesystem without RENAME_EXCHANGE: two renames (`to` is briefly absent).
+  const fs::path old = sibling(to, ".old-" + unique_suffix());
+  if (::rename(to.c_str(), old.c_str()) != 0) throw_errno("cannot rename '" + to.string() + "' to '" + old.string() + "'", errno);
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    const int e = errno;
+    ::rename(old.c_str(), to.c_str());  // put the previous output back
+    throw_errno("cannot rename '" + from.string() + "' to '" + to.string() + "'", e);
+  }
+  return old;
+}
+
+std::string refusal(const fs::path& target, const AtomicDirOptions& o) {
+  if (o.markers.empty())
+    return o.label + " '" + target.string() +
+           "' already exists and is not empty; valid: a new path or an empty directory";
+  std::string files;
+  for (const auto& m : o.markers) files += (files.empty() ? "" : " or ") + m;
+  return o.label + " '" + target.string() + "' exists and is not a " + o.owner + " output directory (no " + files +
+         "): valid is a new path, an empty directory or a previous " + o.owner + " output";
+}
+
+void remove_quietly(const fs::path& p) {
+  std::error_code ec;
+  fs::remove_all(p, ec);
+}
+
+}  // namespace
+
+std::string unique_suffix() {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%ld-%08x", static_cast<long>(::getpid()), rd() ^ (counter++ * 0x9E3779B9u));
+  return buf;
+}
+
+bool is_replaceable(const fs::path& target_in, const AtomicDirOptions& options) {
+  const fs::path target = normalized(target_in);
+  if (!exists_no_follow(target)) return true;
+  std::error_code ec;
+  if (!fs::is_directory(target, ec)) return false;
+  if (fs::is_empty(target, ec) && !ec) return true;
+  for (const auto& m : options.markers)
+    if (fs::exists(target / m, ec)) return true;
+  return false;
+}
+
+AtomicDir::AtomicDir(fs::path target, AtomicDirOptions options) : options_(std::move(options)) {
+  if (target.empty()) throw UsageError(options_.label + " is empty: valid is a directory path");
+  target_ = normalized(target);
+  if (target_ == target_.root_path())
+    throw UsageError(options_.label + " '" + target.string() + "' is a filesystem root: valid is a directory path");
+  const fs::path parent = target_.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec))
+    throw UsageError(options_.label + " '" + target.string() + "': parent directory '" + parent.string() +
+                     "' does not exist");
+  if (!is_replaceable(target_, options_)) throw UsageError(refusal(target_, options_));
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const fs::path candidate = sibling(target_, ".tmp-" + unique_suffix());
+    if (::mkdir(candidate.c_str(), 0755) == 0) {
+      tmp_ = candidate;
+      return;
+    }
+    if (errno != EEXIST) throw_errno("cannot create a temporary directory beside '" + target_.string() + "'", errno);
+  }
+  throw std::runtime_error("cannot create a temporary directory beside '" + target_.string() + "'");
+}
+
+AtomicDir::~AtomicDir() {
+  if (!done_ && !tmp_.empty()) remove_quietly(tmp_);
+}
+
+void AtomicDir::commit() {
+  if (done_) throw std::logic_error("AtomicDir::commit: '" + target_.string() + "' already committed");
+  fs::path previous;
+  {
+    DirLock lock(target_);
+    if (!is_replaceable(target_, options_)) throw UsageError(refusal(target_, options_));
+    previous = swap_into(tmp_, target_);
+    done_ = true;
+  }
+  if (!previous.empty()) remove_quietly(previous);  // after the lock: other writers need not wait
+}
+
+bool AtomicDir::keep_as(const fs::path& dir_in) {
+  if (done_) return false;
+  fs::path previous;
+  try {
+    const fs::path dir = normalized(dir_in);
+    DirLock lock(dir);
+    previous = swap_into(tmp_, dir);
+    done_ = true;
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (!previous.empty()) remove_quietly(previous);
+  return true;
+}
+
+void write_atomic_dir(const fs::path& target, const std::function<void(const fs::path& tmp)>& fill,
+                      const AtomicDirOptions& options) {
+  AtomicDir dir(target, options);
+  fill(dir.path());
+  dir.commit();
+}
+
+}  // namespace qta

@@ -1,0 +1,220 @@
+// qta::AtomicDir: complete-or-absent output directories, the replacement rule, cleanup on
+// exceptions and concurrent writers to the same target.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+#include "qta/atomic_dir.h"
+#include "qta/cli.h"
+#include "qta/text_io.h"
+#include "test_util.h"
+
+namespace qta {
+namespace {
+namespace fs = std::filesystem;
+using test::entries;
+using test::scratch_dir;
+
+void write_output(const fs::path& dir, const std::string& id) {
+  write_text(dir / "payload/data.txt", id);
+  write_text(dir / "manifest.json", id);  // last, as qta gen writes it
+}
+
+TEST(AtomicDir, CreatesTheTargetAndLeavesNothingBeside) {
+  const fs::path d = scratch_dir("create");
+  {
+    AtomicDir out(d / "out");
+    EXPECT_EQ(out.path().parent_path(), d);
+    EXPECT_NE(out.path().filename().string().find("out.tmp-"), std::string::npos);
+    write_output(out.path(), "one");
+    EXPECT_FALSE(fs::exists(d / "out"));
+    out.commit();
+    EXPECT_TRUE(out.committed());
+  }
+  EXPECT_EQ(read_text(d / "out/payload/data.txt"), "one");
+  EXPECT_EQ(entries(d), std::vector<std::string>{"out"});
+}
+
+TEST(AtomicDir, ReplacesAPreviousOutputAndAnEmptyDirectory) {
+  const fs::path d = scratch_dir("replace");
+  write_atomic_dir(d / "out", [](const fs::path& t) { write_output(t, "first"); });
+  write_text(d / "out/stale.txt", "from the first run");
+  write_atomic_dir(d / "out", [](const fs::path& t) { write_output(t, "second"); });
+  EXPECT_EQ(read_text(d / "out/manifest.json"), "second");
+  EXPECT_FALSE(fs::exists(d / "out/stale.txt"));
+  fs::create_directories(d / "empty");
+  write_atomic_dir(d / "empty/", [](const fs::path& t) { write_output(t, "into empty"); });  // trailing '/'
+  EXPECT_EQ(read_text(d / "empty/manifest.json"), "into empty");
+  EXPECT_EQ(entries(d), (std::vector<std::string>{"empty", "out"}));
+}
+
+TEST(AtomicDir, RefusesADirectoryThatIsNotAPreviousOutput) {
+  const fs::path d = scratch_dir("refuse");
+  write_text(d / "mine/notes.txt", "keep");
+  write_text(d / "file", "a file, not a directory");
+  AtomicDirOptions gen{{"manifest.json"}, "--out", "qta gen"};
+  try {
+    AtomicDir out(d / "mine", gen);
+    FAIL() << "no UsageError";
+  } catch (const UsageError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("--out '" + (d / "mine").string() + "'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("manifest.json"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("qta gen"), std::string::npos) << msg;
+  }
+  EXPECT_THROW(AtomicDir(d / "file"), UsageError);
+  EXPECT_THROW(AtomicDir(d / "no/such/parent"), UsageError);
+  EXPECT_THROW(AtomicDir(""), UsageError);
+  EXPECT_THROW(AtomicDir("/"), UsageError);
+  EXPECT_EQ(read_text(d / "mine/notes.txt"), "keep");
+  EXPECT_EQ(entries(d), (std::vector<std::string>{"file", "mine"}));
+}
+
+TEST(AtomicDir, RefusesAtCommitWhatAppearedMeanwhile) {
+  const fs::path d = scratch_dir("meanwhile");
+  {
+    AtomicDir out(d / "out");
+    write_output(out.path(), "late");
+    write_text(d / "out/notes.txt", "someone else's");  // created while we were writing
+    EXPECT_THROW(out.commit(), UsageError);
+    EXPECT_FALSE(out.committed());
+  }
+  EXPECT_EQ(read_text(d / "out/notes.txt"), "someone else's");
+  EXPECT_EQ(entries(d), std::vector<std::string>{"out"});  // no temporary, no lock file
+}
+
+TEST(AtomicDir, WithoutMarkersOnlyAnEmptyDirectoryIsReplaced) {
+  const fs::path d = scratch_dir("markers");
+  const AtomicDirOptions dump{{}, "dump directory", "qta golden"};
+  write_atomic_dir(d / "dump", [](const fs::path& t) { write_output(t, "1"); }, dump);
+  try {
+    write_atomic_dir(d / "dump", [](const fs::path& t) { write_output(t, "2"); }, dump);
+    FAIL() << "no UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("not empty"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_text(d / "dump/manifest.json"), "1");
+  EXPECT_TRUE(is_replaceable(d / "nothing", dump));
+  EXPECT_FALSE(is_replaceable(d / "dump", dump));
+  EXPECT_TRUE(is_replaceable(d / "dump"));  // the default marker: manifest.json
+}
+
+TEST(AtomicDir, AnExceptionRemovesTheTemporaryDirectory) {
+  const fs::path d = scratch_dir("exception");
+  EXPECT_THROW(write_atomic_dir(d / "out",
+                                [](const fs::path& t) {
+                                  write_output(t, "half");
+                                  throw std::runtime_error("failed half way");
+                                }),
+               std::runtime_error);
+  EXPECT_TRUE(entries(d).empty());
+  // A previous output stays as it was.
+  write_atomic_dir(d / "out", [](const fs::path& t) { write_output(t, "good"); });
+  EXPECT_THROW(write_atomic_dir(d / "out", [](const fs::path&) { throw std::logic_error("bug"); }), std::logic_error);
+  EXPECT_EQ(read_text(d / "out/manifest.json"), "good");
+  EXPECT_EQ(entries(d), std::vector<std::string>{"out"});
+  {
+    AtomicDir never(d / "never");  // destroyed without commit()
+    write_output(never.path(), "x");
+  }
+  EXPECT_EQ(entries(d), std::vector<std::string>{"out"});
+}
+
+TEST(AtomicDir, KeepAsMovesTheUnfinishedTreeAside) {
+  const fs::path d = scratch_dir("keep");
+  write_text(d / "out.failed/old.log", "an older failure");
+  {
+    AtomicDir out(d / "out");
+    write_text(out.path() / "work/tool.log", "the failure");
+    EXPECT_TRUE(out.keep_as(d / "out.failed"));
+    EXPECT_FALSE(out.keep_as(d / "again"));
+    EXPECT_THROW(out.commit(), std::logic_error);
+  }
+  EXPECT_EQ(read_text(d / "out.failed/work/tool.log"), "the failure");
+  EXPECT_FALSE(fs::exists(d / "out.failed/old.log"));
+  EXPECT_EQ(entries(d), std::vector<std::string>{"out.failed"});
+}
+
+// Every writer's tree is complete: the manifest names the writer that wrote the payload.
+void expect_consistent(const fs::path& out) {
+  EXPECT_EQ(read_text(out / "manifest.json"), read_text(out / "payload/data.txt"));
+}
+
+TEST(AtomicDir, ConcurrentThreadsAllSucceedAndLeaveNoDebris) {
+  const fs::path d = scratch_dir("threads");
+  write_atomic_dir(d / "out", [](const fs::path& t) { write_output(t, "initial"); });
+  constexpr int kThreads = 8, kRounds = 10;
+  std::atomic<int> failures{0}, reader_misses{0};
+  std::atomic<bool> stop{false};
+  // RENAME_EXCHANGE: a reader never finds the target missing while writers replace it.
+  std::thread reader([&] {
+    while (!stop) {
+      std::error_code ec;
+      if (!fs::exists(d / "out", ec)) ++reader_misses;
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t)
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        try {
+          write_atomic_dir(d / "out", [&](const fs::path& tmp) { write_output(tmp, std::to_string(t * 100 + i)); });
+        } catch (const std::exception& e) {
+          ++failures;
+          ADD_FAILURE() << "writer " << t << ": " << e.what();
+        }
+      }
+    });
+  for (auto& w : writers) w.join();
+  stop = true;
+  reader.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(reader_misses, 0);
+  expect_consistent(d / "out");
+  EXPECT_EQ(entries(d), std::vector<std::string>{"out"});
+}
+
+TEST(AtomicDir, ConcurrentProcessesAllSucceedAndLeaveNoDebris) {
+  const fs::path d = scratch_dir("processes");
+  constexpr int kProcesses = 8, kRounds = 10;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int rc = 0;
+      for (int i = 0; i < kRounds; ++i) {
+        try {
+          write_atomic_dir(d / "out", [&](const fs::path& tmp) { write_output(tmp, std::to_string(p * 100 + i)); });
+        } catch (...) {
+          rc = 1;
+        }
+      }
+      ::_exit(rc);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer process failed, status " << status;
+  }
+  expect_consistent(d / "out");
+  EXPECT_EQ(entries(d), std::vector<std::string>{"out"});
+}
+
+TEST(AtomicDir, UniqueSuffixesDiffer) {
+  std::vector<std::string> s;
+  for (int i = 0; i < 100; ++i) s.push_back(unique_suffix());
+  std::sort(s.begin(), s.end());
+  EXPECT_EQ(std::unique(s.begin(), s.end()), s.end());
+  EXPECT_EQ(s[0].find(std::to_string(::getpid()) + "-"), 0u);
+}
+
+}  // namespace
+}  // namespace qta

@@ -1,0 +1,64 @@
+# qta_tb_model(<target> GEN_DIR <dir> [WAVES] [COVERAGE] [DISCOVER_TESTS])
+#
+# The one way this tree builds a Verilator model of qta_top with the accelerator test bench
+# (verif/tb): used by the main build for the checked-in rtl/default_8x8 (target verif_tb_default)
+# and by `qta verify` for every other configuration (a per-configuration CMake project rendered
+# from templates/verify/CMakeLists.txt.mustache, linking the libraries the main build exported).
+#   GEN_DIR   a `qta gen` output directory (its qta_top.f lists the RTL)
+#   WAVES     FST tracing compiled in (only when waves are asked for: tracing a 64x64 array
+#             roughly doubles the model's C++)
+#   COVERAGE  verilator --coverage-line
+#   DISCOVER_TESTS  one CTest entry per QTA_TEST, named verif.tb.<test>, found after the build
+#             by running the bench with QTA_LIST_TESTS=1 (as gtest_discover_tests does)
+# The test bench's libraries are the targets qta_verif_core, qta_harness, qta_golden, qta_gen
+# (in the main build) or qta::<same> (imported from qta-targets.cmake).
+find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT} /usr/share/verilator)
+
+set(QTA_TB_DIR ${CMAKE_CURRENT_LIST_DIR}/../tb)
+
+function(qta_tb_model target)
+  cmake_parse_arguments(M "WAVES;COVERAGE;DISCOVER_TESTS" "GEN_DIR" "" ${ARGN})
+  if(NOT M_GEN_DIR OR NOT EXISTS ${M_GEN_DIR}/qta_top.f)
+    message(FATAL_ERROR "qta_tb_model(${target}): GEN_DIR '${M_GEN_DIR}' has no qta_top.f (a qta gen output?)")
+  endif()
+  # The RTL files in the order the file list gives them.
+  file(STRINGS ${M_GEN_DIR}/qta_top.f lines)
+  set(rtl)
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^rtl/.*\\.v$")
+      list(APPEND rtl ${M_GEN_DIR}/${line})
+    endif()
+  endforeach()
+  file(GLOB tb_sources CONFIGURE_DEPENDS ${QTA_TB_DIR}/*.cpp)
+  add_executable(${target} ${tb_sources})
+  target_include_directories(${target} PRIVATE ${QTA_TB_DIR})
+  if(TARGET qta_verif_core)
+    target_link_libraries(${target} PRIVATE qta_verif_core qta_harness qta_gen qta_golden)
+  else()
+    target_link_libraries(${target} PRIVATE qta::qta_verif_core qta::qta_harness qta::qta_gen qta::qta_golden)
+  endif()
+  target_compile_definitions(${target} PRIVATE QTA_DPI_BACKDOOR)
+  # Verilator 5.006's own headers trip -Wunused-parameter under the libraries' -Wextra.
+  target_compile_options(${target} PRIVATE -Wno-unused-parameter)
+  set(flags)
+  if(M_WAVES)
+    list(APPEND flags TRACE_FST)
+  endif()
+  if(M_COVERAGE)
+    list(APPEND flags COVERAGE)
+  endif()
+  # Lint is a test of its own (gen.lint.*): warnings do not stop a model build. -O1 for the
+  # model's C++ (a 64x64 model's evaluation functions are large; -O2 costs build time for
+  # little simulation speed).
+  verilate(${target} SOURCES ${rtl} TOP_MODULE qta_top PREFIX Vqta_top ${flags}
+           VERILATOR_ARGS -Wno-fatal --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR
+           OPT_FAST -O1 OPT_SLOW -O1 OPT_GLOBAL -O1)
+  if(M_DISCOVER_TESTS)
+    set(list_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_tests.cmake)
+    add_custom_command(TARGET ${target} POST_BUILD
+      COMMAND ${CMAKE_COMMAND} -DBENCH=$<TARGET_FILE:${target}> -DGEN_DIR=${M_GEN_DIR} -DOUT=${list_file}
+              -DWORK=${CMAKE_CURRENT_BINARY_DIR}/${target}_work -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/QtaTbDiscover.cmake
+      BYPRODUCTS ${list_file} VERBATIM)
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${list_file})
+  endif()
+endfunction()
