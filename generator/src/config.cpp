@@ -163,10 +163,10 @@ const std::vector<ConfigField>& config_fields() {
               "operand width q; values are symmetric, [-(2^(q-1)-1), 2^(q-1)-1]"),
       integer("acc_width", &ConfigFields::acc_width, 1, 64, "32", "2*data_width..32",
               "accumulator width; the largest legal K is floor((2^(acc_width-1)-1) / qmax^2)"),
-      integer("input_depth", &ConfigFields::input_depth, 0, kMaxDepth, "4*max(1024, rows*cols)",
+      integer("input_depth", &ConfigFields::input_depth, 0, kMaxDepth, "8*max(512, rows*cols)",
               "rows*cols..2^24, multiple of banks; 0 = derived",
               "input (operand A) buffer, elements"),
-      integer("weight_depth", &ConfigFields::weight_depth, 0, kMaxDepth, "4*max(1024, rows*cols)",
+      integer("weight_depth", &ConfigFields::weight_depth, 0, kMaxDepth, "8*max(512, rows*cols)",
               "rows*cols..2^24, multiple of banks; 0 = derived",
               "weight (operand B) buffer, elements"),
       integer("output_depth", &ConfigFields::output_depth, 0, kMaxDepth, "16*max(512, rows*cols)",
@@ -197,8 +197,8 @@ const char* to_string(Mutation m) { return kMutationNames.name(m); }
 int64_t min_input_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_weight_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_output_depth(int rows, int cols) { return 2 * int64_t{rows} * cols; }
-int64_t default_input_depth(int rows, int cols) { return 4 * std::max<int64_t>(1024, int64_t{rows} * cols); }
-int64_t default_weight_depth(int rows, int cols) { return 4 * std::max<int64_t>(1024, int64_t{rows} * cols); }
+int64_t default_input_depth(int rows, int cols) { return 8 * std::max<int64_t>(512, int64_t{rows} * cols); }
+int64_t default_weight_depth(int rows, int cols) { return 8 * std::max<int64_t>(512, int64_t{rows} * cols); }
 int64_t default_output_depth(int rows, int cols) { return 16 * std::max<int64_t>(512, int64_t{rows} * cols); }
 
 Config Config::validate(ConfigFields c) {

@@ -43,18 +43,19 @@ TEST(Config, DefaultsAreValidAnd8x8) {
 }
 
 TEST(Config, DerivedDepthsHoldTheSuitesAtEverySize) {
-  // docs/config.md: 4 R x C tiles of each operand (at least 4096) and 16 of outputs (at least 8192).
+  // docs/config.md: 8 R x C tiles of each operand (at least 4096) and 16 of outputs (at least 8192).
   for (int n : {1, 8, 16, 32, 64, 128}) {
     const Config c = config_from_json({{"rows", n}, {"cols", n}});
-    EXPECT_EQ(c->input_depth, std::max<int64_t>(4096, 4 * n * n)) << n;
-    EXPECT_EQ(c->weight_depth, std::max<int64_t>(4096, 4 * n * n)) << n;
+    EXPECT_EQ(c->input_depth, std::max<int64_t>(4096, 8 * n * n)) << n;
+    EXPECT_EQ(c->weight_depth, std::max<int64_t>(4096, 8 * n * n)) << n;
     EXPECT_EQ(c->output_depth, std::max<int64_t>(8192, 16 * n * n)) << n;
   }
-  // The lora layer test's largest operand at 64x64: X is (2R+3) x (R+5) = 131 x 69 = 9039 elements.
-  EXPECT_GE(config_from_json({{"rows", 64}, {"cols", 64}})->input_depth, 9039);
+  // The lora layer test's largest operand at 64x64: dY is (2R+3) x (2C+1) = 131 x 129 = 16899.
+  EXPECT_GE(config_from_json({{"rows", 64}, {"cols", 64}})->input_depth, 16899);
+  EXPECT_GE(config_from_json({{"rows", 64}, {"cols", 64}})->weight_depth, 16899);
   // An explicit depth wins over the derived one; 0 asks for the derived one.
   EXPECT_EQ(config_from_json({{"input_depth", 8192}})->input_depth, 8192);
-  EXPECT_EQ(config_from_json({{"rows", 64}, {"cols", 64}, {"input_depth", 0}})->input_depth, 16384);
+  EXPECT_EQ(config_from_json({{"rows", 64}, {"cols", 64}, {"input_depth", 0}})->input_depth, 32768);
 }
 
 TEST(Config, EveryFieldHasOneSchemaRowAndDocsListIt) {
