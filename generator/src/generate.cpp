@@ -142,22 +142,14 @@ int address_bits(int64_t depth) { return std::max(1, bits_for_count(depth)); }
 
 void generate(const Config& config, const fs::path& out_dir_in, const std::string& command,
               const fs::path& template_dir) {
-  if (out_dir_in.empty()) throw qta::UsageError("--out is empty: valid is a directory path");
-  fs::path out_dir = fs::absolute(out_dir_in).lexically_normal();
-  if (out_dir.filename().empty()) out_dir = out_dir.parent_path();  // "out/dir/" -> "out/dir"
-  if (out_dir == out_dir.root_path())
-    throw qta::UsageError(fmt::format("--out '{}' is a filesystem root: valid is a directory path", out_dir_in.string()));
-  const fs::path parent = out_dir.parent_path();
-  if (!fs::is_directory(parent))
-    throw qta::UsageError(fmt::format("--out '{}': parent directory '{}' does not exist",
-                                      out_dir_in.string(), parent.string()));
+  // Written beside --out and moved into place at the end; a previous `qta gen` output (with
+  // manifest.json) or an empty directory is replaced, anything else refused, and an empty path,
+  // a filesystem root or a missing parent directory is bad input (qta/atomic_dir.h).
+  qta::AtomicDir staged(out_dir_in, {{"manifest.json"}, "--out", "qta gen"});
+  const fs::path& out_dir = staged.target();  // absolute, "out/dir/" -> "out/dir"
+  const fs::path& tmp = staged.path();
   if (!fs::is_directory(template_dir))
     throw qta::UsageError(fmt::format("template directory '{}' does not exist", template_dir.string()));
-
-  // Written beside out_dir and moved into place at the end; a previous `qta gen` output (with
-  // manifest.json) or an empty directory is replaced, anything else refused (qta/atomic_dir.h).
-  qta::AtomicDir staged(out_dir, {{"manifest.json"}, "--out", "qta gen"});
-  const fs::path& tmp = staged.path();
   fs::create_directories(tmp / "rtl");
   const data verilog = template_data(config, header_comment(config, command, "//"));
   const data hashed = template_data(config, header_comment(config, command, "#"));

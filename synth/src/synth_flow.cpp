@@ -39,6 +39,13 @@ std::string read_stat_block(const fs::path& stat_txt) { return read_text(stat_tx
 // else refused.
 const qta::AtomicDirOptions kOutDir{{"summary.json", "sweep.json"}, "--out", "qta synth"};
 
+// The staged --out; its parent directories are created first (`--out reports/NAME` as `make
+// demo` passes it).
+qta::AtomicDir staged_out(const fs::path& out) {
+  if (!out.empty()) fs::create_directories(fs::absolute(out).parent_path());
+  return qta::AtomicDir(out, kOutDir);
+}
+
 }  // namespace
 
 YosysOptions flow_yosys_options(const std::string& liberty, const RequiredCells& req, double period_ns,
@@ -92,7 +99,7 @@ nlohmann::json run_synth(const SynthOptions& opt) {
   GeneratedDesign design = read_generated_dir(opt.rtl_dir);
   require_tools({"yosys", "sta"});
 
-  qta::AtomicDir staged(opt.out, kOutDir);
+  qta::AtomicDir staged = staged_out(opt.out);
   try {
     return run_synth_staged(opt, lib, req, design, staged, t_start);
   } catch (const qta::CheckFailed& e) {
@@ -313,7 +320,7 @@ nlohmann::json run_sweep_staged(const std::vector<std::pair<int, int>>& sizes, c
 
 nlohmann::json run_sweep(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base, GenerateFn generate) {
   validate_inputs_without_rtl(base);
-  qta::AtomicDir staged(base.out, kOutDir);
+  qta::AtomicDir staged = staged_out(base.out);
   try {
     return run_sweep_staged(sizes, base, generate, staged);
   } catch (const qta::CheckFailed& e) {
