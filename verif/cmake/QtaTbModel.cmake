@@ -15,6 +15,10 @@
 find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT} /usr/share/verilator)
 
 set(QTA_TB_DIR ${CMAKE_CURRENT_LIST_DIR}/../tb)
+# Optimization of the Verilated model's C++: the per-cycle evaluation ("fast") and the
+# construction/initialization code ("slow", run once).
+set(QTA_MODEL_OPT_FAST "-O1" CACHE STRING "compiler flags of the Verilated model's evaluation code")
+set(QTA_MODEL_OPT_SLOW "-O1" CACHE STRING "compiler flags of the Verilated model's one-time code")
 
 function(qta_tb_model target)
   cmake_parse_arguments(M "WAVES;COVERAGE;DISCOVER_TESTS" "GEN_DIR" "" ${ARGN})
@@ -52,7 +56,7 @@ function(qta_tb_model target)
   # little simulation speed).
   verilate(${target} SOURCES ${rtl} TOP_MODULE qta_top PREFIX Vqta_top ${flags}
            VERILATOR_ARGS -Wno-fatal --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR
-           OPT_FAST -O1 OPT_SLOW -O1 OPT_GLOBAL -O1)
+           OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW} OPT_GLOBAL -O1)
   if(M_DISCOVER_TESTS)
     set(list_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_tests.cmake)
     add_custom_command(TARGET ${target} POST_BUILD

@@ -1,6 +1,7 @@
 // Block-level tests of the accelerator through its top: both dataflows, every transpose, edges
 // where M, N, K are not multiples of the array, AUTO's choice and the cycle model, the quantizer's
 // rounding modes, saturation and max tracking, illegal descriptors, the queue, the counters.
+#include <tuple>
 #include <fmt/format.h>
 #include <random>
 
@@ -128,6 +129,48 @@ QTA_TEST(gemm_ragged_edges, .timeout = 20, .timeout_unit = harness::Unit::ms, .s
     }
 }
 
+// Operands stored with padded rows (lda, ldb larger than a row: the padding holds random values
+// the array must never read), transposed, over several ragged tiles, in every dataflow and
+// rounding mode the configuration has. (Ported from the generator's former directed simulation.)
+QTA_TEST(gemm_padded_strides_every_rounding, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  std::vector<Rounding> modes;
+  if (cfg.supports_rne()) modes.push_back(Rounding::RNE);
+  if (cfg.supports_sr()) modes.push_back(Rounding::SR);
+  const int64_t M = cfg->rows + 5, N = cfg->cols + 3, K = std::min<int64_t>(2 * cfg->rows + 3, cfg.max_k());
+  golden::Rng pad_rng(dut.seed() ^ 0x5eed);
+  int i = 0;
+  for (Dataflow df : supported(cfg))
+    for (Rounding mode : modes)
+      for (const auto& [op_a, op_b, pad_a, pad_b] : {std::tuple{Op::T, Op::T, 3, 2}, std::tuple{Op::T, Op::N, 0, 5},
+                                                     std::tuple{Op::N, Op::T, 1, 0}}) {
+        GemmCase c = directed_gemm_case("stride", dut.seed() + uint64_t(i++), M, N, K, op_a, op_b, df, mode);
+        c.sr_seed = uint32_t(17 + i);
+        auto padded = [&](const golden::MatI& x, int pad) {
+          golden::MatI p = random_operand(x.rows, x.cols + pad, Distribution::Uniform, cfg->data_width, pad_rng);
+          for (int64_t r = 0; r < x.rows; ++r)
+            for (int64_t col = 0; col < x.cols; ++col) p(r, col) = x(r, col);
+          return p;
+        };
+        const golden::MatI a = padded(c.a, pad_a), b = padded(c.b, pad_b);
+        if (a.rows * a.cols > cfg->input_depth || b.rows * b.cols > cfg->weight_depth) continue;
+        co_await acc.write_input(0, a);
+        co_await acc.write_weight(0, b);
+        Descriptor d = acc.descriptor_for(c, uint8_t(i));
+        d.lda = uint32_t(a.cols);
+        d.ldb = uint32_t(b.cols);
+        co_await acc.submit(d);
+        const Completion done = co_await acc.wait_done(acc.cycle_budget(M, N, K));
+        const std::string ctx = fmt::format("{}x{}x{} A{} lda+{} B{} ldb+{} {} {}", M, N, K, golden::op_name(op_a), pad_a,
+                                            golden::op_name(op_b), pad_b, to_string(df), golden::rounding_name(mode));
+        if (done.error) QTA_FAIL("{}: rejected with error {}", ctx, done.error);
+        expect_tensor_equal(ctx + " int32", c.expected_acc(), co_await acc.read_output(0, M, N), dut);
+        expect_tensor_equal(ctx + " int8", c.expected_out().values, co_await acc.read_output(uint32_t(M * N), M, N), dut);
+      }
+}
+
 QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
@@ -135,8 +178,16 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
   if (!(cfg.supports_ws() && cfg.supports_os())) QTA_SKIP("AUTO needs both dataflows; this configuration has dataflows = {}", gen::to_string(cfg->dataflows));
   const int64_t R = cfg->rows, C = cfg->cols;
   // Thin-N LoRA shape (X A), thin-K shape (H B^T), square, long-K weight gradient.
-  const int64_t shapes[][3] = {{4 * R, 2, 3 * R}, {2 * R, 3 * C, 2}, {R, C, R}, {R, 2, 6 * R}, {1, C, 2 * R}};
+  // (Operands of at most 8 R x C words: the derived buffer depths, docs/config.md.)
+  const int64_t shapes[][3] = {{4 * R, 2, 2 * R}, {2 * R, 3 * C, 2}, {R, C, R}, {R, 2, 6 * R}, {1, C, 2 * R}};
+  int run = 0;
   for (const auto& s : shapes) {
+    // A tall array (R >> C) has smaller derived buffers than these shapes: skip what cannot fit.
+    if (s[0] * s[2] > cfg->input_depth || s[2] * s[1] > cfg->weight_depth || 2 * s[0] * s[1] > cfg->output_depth) {
+      dut.log().info("AUTO M={} N={} K={} does not fit the buffers of this configuration: skipped", s[0], s[1], s[2]);
+      continue;
+    }
+    ++run;
     const GemmCase c = directed_gemm_case("auto", dut.seed(), s[0], s[1], s[2], Op::N, Op::N, Dataflow::AUTO, Rounding::RNE);
     const GemmRun r = co_await check_case(acc, c, fmt::format("AUTO M={} N={} K={}", s[0], s[1], s[2]));
     const perf::Gemm g{s[0], s[1], s[2]};
@@ -150,6 +201,7 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
     // One useful MAC per PE per cycle: the busy-PE count is exactly M*N*K.
     QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
   }
+  if (run < 3) QTA_FAIL("only {} of the AUTO shapes fit this configuration's buffers: the test checks too little", run);
 }
 
 QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
@@ -188,38 +240,47 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
   co_await acc.write_input(0, good.a);
   co_await acc.write_weight(0, good.b);
   const Descriptor base = acc.descriptor_for(good, 1);
+  // Error codes: docs/rtl.md, "Error codes" (the hardware's contract; every case checks its code).
+  enum Code { ZERO_DIM = 1, K_OVERFLOW = 2, STRIDE = 3, A_RANGE = 4, B_RANGE = 5, OUT_RANGE = 6, DATAFLOW = 7,
+              SEED = 9, M0 = 10 };
   struct Bad {
     const char* what;
     const char* bin;  // functional coverage bin
+    int code;
     Descriptor d;
   };
   std::vector<Bad> bad;
-  auto with = [&](const char* what, const char* bin, auto edit) {
+  auto with = [&](const char* what, const char* bin, int code, auto edit) {
     Descriptor d = base;
     edit(d);
-    bad.push_back({what, bin, d});
+    bad.push_back({what, bin, code, d});
   };
-  with("M = 0", "illegal.zero_dim", [](Descriptor& d) { d.m = 0; });
-  with("K = 0", "illegal.zero_dim", [](Descriptor& d) { d.k = 0; });
-  with("N = 0", "illegal.zero_dim", [](Descriptor& d) { d.n = 0; });
-  with("K above the accumulator bound", "illegal.oversized_dim",
-       [&](Descriptor& d) { d.k = std::min<int64_t>(cfg.max_k() + 1, 65535); });
-  with("M * N beyond the output buffer", "illegal.oversized_dim", [](Descriptor& d) {
+  with("M = 0", "illegal.zero_dim", ZERO_DIM, [](Descriptor& d) { d.m = 0; });
+  with("K = 0", "illegal.zero_dim", ZERO_DIM, [](Descriptor& d) { d.k = 0; });
+  with("N = 0", "illegal.zero_dim", ZERO_DIM, [](Descriptor& d) { d.n = 0; });
+  if (cfg.max_k() < 65535)
+    with("K above the accumulator bound", "illegal.oversized_dim", K_OVERFLOW,
+         [&](Descriptor& d) { d.k = cfg.max_k() + 1; });
+  // With the derived depths an M this large also overflows A, so either code is right (0: any).
+  with("M * N beyond the output buffer", "illegal.oversized_dim", 0, [](Descriptor& d) {
     d.m = 65535;
     d.lda = uint32_t(d.k);
   });
-  with("A beyond the input buffer", "illegal.address_range", [&](Descriptor& d) { d.a_base = uint32_t(cfg->input_depth - 2); });
-  with("B beyond the weight buffer", "illegal.address_range", [&](Descriptor& d) { d.b_base = uint32_t(cfg->weight_depth); });
-  with("C beyond the output buffer", "illegal.address_range", [&](Descriptor& d) { d.c_base = uint32_t(cfg->output_depth - 1); });
-  with("Q at 2^32 - 1", "illegal.address_range", [](Descriptor& d) { d.q_base = 0xffffffffu; });
-  with("dataflow code 3", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 3; });
-  with("SR with seed 0", "illegal.unsupported_mode", [](Descriptor& d) {
-    d.rounding = Rounding::SR;
-    d.sr_seed = 0;
-  });
-  with("lda smaller than a row", "illegal.address_range", [](Descriptor& d) { d.lda = 1; });
-  if (!cfg.supports_os()) with("OS on a WS-only build", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 1; });
-  if (!cfg.supports_ws()) with("WS on an OS-only build", "illegal.unsupported_mode", [](Descriptor& d) { d.dataflow = 0; });
+  with("A beyond the input buffer", "illegal.address_range", A_RANGE, [&](Descriptor& d) { d.a_base = uint32_t(cfg->input_depth - 2); });
+  with("B beyond the weight buffer", "illegal.address_range", B_RANGE, [&](Descriptor& d) { d.b_base = uint32_t(cfg->weight_depth); });
+  with("C beyond the output buffer", "illegal.address_range", OUT_RANGE, [&](Descriptor& d) { d.c_base = uint32_t(cfg->output_depth - 1); });
+  with("Q at 2^32 - 1", "illegal.address_range", OUT_RANGE, [](Descriptor& d) { d.q_base = 0xffffffffu; });
+  with("C and Q regions overlap", "illegal.address_range", OUT_RANGE, [](Descriptor& d) { d.q_base = d.c_base + 1; });
+  with("dataflow code 3", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 3; });
+  if (cfg.supports_sr())
+    with("SR with seed 0", "illegal.unsupported_mode", SEED, [](Descriptor& d) {
+      d.rounding = Rounding::SR;
+      d.sr_seed = 0;
+    });
+  with("lda smaller than a row", "illegal.address_range", STRIDE, [](Descriptor& d) { d.lda = 1; });
+  with("m0 below 2^30", "illegal.unsupported_mode", M0, [](Descriptor& d) { d.m0 = 12345; });
+  if (!cfg.supports_os()) with("OS on a WS-only build", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 1; });
+  if (!cfg.supports_ws()) with("WS on an OS-only build", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 0; });
   uint64_t errors = 0;
   for (size_t i = 0; i < bad.size(); ++i) {
     Descriptor d = bad[i].d;
@@ -227,6 +288,11 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     co_await acc.submit(d);
     const Completion c = co_await acc.wait_done(100);
     if (c.error == 0) QTA_FAIL("illegal descriptor ({}) was accepted", bad[i].what);
+    if (bad[i].code != 0 && c.error != bad[i].code)
+      QTA_FAIL("illegal descriptor ({}): error code {}, docs/rtl.md says {} (seed {})", bad[i].what, c.error, bad[i].code,
+               dut.seed());
+    // A rejected descriptor costs CHECK + DONE: two cycles, no array work.
+    if (c.cycles != 2) QTA_FAIL("illegal descriptor ({}) took {} cycles, expected 2 (CHECK + DONE)", bad[i].what, c.cycles);
     run_coverage().hit(bad[i].bin);
     QTA_CHECK_EQ(int(c.id), int(d.id));
     ++errors;
