@@ -234,16 +234,18 @@ EnergyResult run_pe_energy(const fs::path& netlist_v, const fs::path& netlist_js
 
   EnergyResult r;
   r.dir = work_dir;
-  fs::path sim = work_dir / "obj/energy_sim";
+  const fs::path sim = work_dir / "bench/build/energy_sim";
   if (!fs::exists(sim)) {  // the model does not depend on the mode: built once per netlist
-    std::vector<std::string> cmd = {"verilator", "--cc", "--exe", "--build", "-j", "2", "--trace", "--trace-underscore",
-                                    "--top-module", "qta_pe_energy", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-                                    "-Wno-TIMESCALEMOD", "-Wno-MULTITOP", "--Mdir", "obj", "-o", "energy_sim",
-                                    "-CFLAGS", "-I" + work_dir.string(), "-MAKEFLAGS", "CXX=clang++",
-                                    (work_dir / "qta_pe_gate.v").string(), (work_dir / "cells_verilator.v").string(),
-                                    (work_dir / "qta_pe_energy.sv").string(),
-                                    (fs::path(QTA_SOURCE_DIR) / "synth/sim/energy_tb.cpp").string()};
-    r.build_s = run_tool_checked(cmd, work_dir, work_dir / "verilator.log").seconds;
+    BenchSpec bench;
+    bench.target = "energy_sim";
+    bench.top = "qta_pe_energy";
+    bench.verilog = {work_dir / "qta_pe_gate.v", work_dir / "cells_verilator.v", work_dir / "qta_pe_energy.sv"};
+    bench.cxx = {fs::path(QTA_SOURCE_DIR) / "synth/sim/energy_tb.cpp"};
+    bench.include_dir = work_dir;
+    bench.trace_vcd = true;
+    bench.verilator_args = {"--trace-underscore", "-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-TIMESCALEMOD",
+                            "-Wno-MULTITOP"};
+    build_bench(bench, work_dir, work_dir / "verilator.log", &r.build_s);
   }
   fs::path vcd = work_dir / ("energy_" + opt.mode + ".vcd");
   ToolRun run = run_tool_checked({sim.string(), std::to_string(opt.seed), std::to_string(opt.cycles), opt.mode,

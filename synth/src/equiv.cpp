@@ -59,19 +59,18 @@ EquivResult run_pe_equivalence(const std::vector<fs::path>& rtl_files, const fs:
   if (!ports.has_clk) throw qta::CheckFailed("equivalence: qta_pe has no clk_i port");
   write_wrapper(ports, {"qta_pe_equiv", "equiv_ports.h", "qta_equiv", "rtl_o", "gate_o", true}, work_dir);
 
-  std::vector<std::string> cmd = {"verilator", "--cc", "--exe", "--build", "-j", "2",
-                                  "--top-module", "qta_pe_equiv", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-                                  "-Wno-TIMESCALEMOD", "-Wno-MULTITOP", "--Mdir", "obj",
-                                  "-o", "equiv_sim", "-CFLAGS", "-I" + work_dir.string(),
-                                  "-MAKEFLAGS", "CXX=clang++"};
-  for (const auto& f : rtl_files) cmd.push_back(f.string());
-  cmd.push_back((work_dir / "qta_pe_gate.v").string());
-  cmd.push_back((work_dir / "cells_verilator.v").string());
-  cmd.push_back((work_dir / "qta_pe_equiv.sv").string());
-  cmd.push_back((fs::path(QTA_SOURCE_DIR) / "synth/sim/equiv_tb.cpp").string());
-  ToolRun build = run_tool_checked(cmd, work_dir, work_dir / "verilator.log");
-  r.verilate_build_s = build.seconds;
-  ToolRun run = run_tool({(work_dir / "obj/equiv_sim").string(), std::to_string(seed), std::to_string(cycles)},
+  BenchSpec bench;
+  bench.target = "equiv_sim";
+  bench.top = "qta_pe_equiv";
+  bench.verilog = rtl_files;
+  bench.verilog.push_back(work_dir / "qta_pe_gate.v");
+  bench.verilog.push_back(work_dir / "cells_verilator.v");
+  bench.verilog.push_back(work_dir / "qta_pe_equiv.sv");
+  bench.cxx = {fs::path(QTA_SOURCE_DIR) / "synth/sim/equiv_tb.cpp"};
+  bench.include_dir = work_dir;
+  bench.verilator_args = {"-Wno-fatal", "-Wno-lint", "-Wno-style", "-Wno-TIMESCALEMOD", "-Wno-MULTITOP"};
+  const fs::path sim = build_bench(bench, work_dir, work_dir / "verilator.log", &r.verilate_build_s);
+  ToolRun run = run_tool({sim.string(), std::to_string(seed), std::to_string(cycles)},
                          work_dir, work_dir / "equiv_sim.log");
   r.run_s = run.seconds;
   r.message = read_text(work_dir / "equiv_sim.log");

@@ -52,3 +52,41 @@ std::string format_double(double v, int digits) {
 }
 
 }  // namespace qta::synth
+
+namespace qta::synth {
+
+fs::path build_bench(const BenchSpec& spec, const fs::path& work_dir, const fs::path& log, double* seconds) {
+  using kainjow::mustache::data;
+  const fs::path project = work_dir / "bench";
+  const fs::path build = project / "build";
+  data d;
+  d.set("source_dir", std::string(QTA_SOURCE_DIR));
+  d.set("target", spec.target);
+  d.set("top", spec.top);
+  d.set("trace_vcd", spec.trace_vcd ? data::type::bool_true : data::type::bool_false);
+  d.set("include_dir", spec.include_dir.string());
+  auto paths = [](const std::vector<fs::path>& files) {
+    data list{data::type::list};
+    for (const auto& f : files) list << data("path", fs::absolute(f).string());
+    return list;
+  };
+  d.set("verilog", paths(spec.verilog));
+  d.set("cxx", paths(spec.cxx));
+  data args{data::type::list};
+  for (const auto& a : spec.verilator_args) args << data("arg", a);
+  d.set("args", args);
+  write_text(project / "CMakeLists.txt", render_template(templates_dir() / "bench_CMakeLists.txt.mustache", d));
+  const double t0 = now_seconds();
+  std::vector<std::string> configure = {"cmake", "-S", project.string(), "-B", build.string(), "-G", "Ninja",
+                                        "-DCMAKE_BUILD_TYPE=Release"};
+  if (qta::find_program("clang++")) configure.push_back("-DCMAKE_CXX_COMPILER=clang++");  // faster on Verilated code
+  if (qta::find_program("ccache")) configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache");
+  fs::path configure_log = log;
+  configure_log.replace_extension(".configure.log");
+  run_tool_checked(configure, work_dir, configure_log);
+  run_tool_checked({"cmake", "--build", build.string(), "-j", "2"}, work_dir, log);
+  if (seconds) *seconds = seconds_since(t0);
+  return build / spec.target;
+}
+
+}  // namespace qta::synth

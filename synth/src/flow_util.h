@@ -35,6 +35,20 @@ fs::path templates_dir();
 // Verilog, Tcl or a Yosys script). Throws naming the file if it cannot be read or parsed.
 std::string render_template(const fs::path& file, const kainjow::mustache::data& values);
 
+// A gate-level Verilator bench built with CMake (cmake/QtaVerilatedBench.cmake, the tree's one
+// way to build a Verilator model): renders <work_dir>/bench/CMakeLists.txt from
+// synth/templates/bench_CMakeLists.txt.mustache, configures and builds it (log: <log>), and
+// returns the executable <work_dir>/bench/build/<target>. Throws qta::CheckFailed with the log's
+// tail on failure.
+struct BenchSpec {
+  std::string target, top;
+  std::vector<fs::path> verilog, cxx;
+  fs::path include_dir;
+  bool trace_vcd = false;
+  std::vector<std::string> verilator_args;
+};
+fs::path build_bench(const BenchSpec& spec, const fs::path& work_dir, const fs::path& log, double* seconds = nullptr);
+
 // Seconds since `start` of a steady clock, for "time measured" fields.
 double seconds_since(double start);
 double now_seconds();

@@ -54,7 +54,7 @@ TEST(PeEquivalence, CellModelsPatchedForVerilator) {
 
 TEST(PeEquivalence, FixtureNetlistMatchesRtlCycleByCycle) {
   EquivResult r = check_dir(test::fixture_dir(), "equiv_fixture", false);
-  EXPECT_TRUE(r.pass) << r.message << "\nreproduce: " << (r.dir / "obj/equiv_sim").string() << " " << kSeed << " " << kCycles;
+  EXPECT_TRUE(r.pass) << r.message << "\nreproduce: " << (r.dir / "bench/build/equiv_sim").string() << " " << kSeed << " " << kCycles;
 }
 
 TEST(PeEquivalence, SwappedGateIsDetected) {

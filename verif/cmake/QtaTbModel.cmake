@@ -12,7 +12,7 @@
 #             by running the bench with QTA_LIST_TESTS=1 (as gtest_discover_tests does)
 # The test bench's libraries are the targets qta_verif_core, qta_harness, qta_golden, qta_gen
 # (in the main build) or qta::<same> (imported from qta-targets.cmake).
-find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT} /usr/share/verilator)
+include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/QtaVerilatedBench.cmake)
 
 set(QTA_TB_DIR ${CMAKE_CURRENT_LIST_DIR}/../tb)
 # Optimization of the Verilated model's C++: the per-cycle evaluation ("fast") and the
@@ -34,16 +34,6 @@ function(qta_tb_model target)
     endif()
   endforeach()
   file(GLOB tb_sources CONFIGURE_DEPENDS ${QTA_TB_DIR}/*.cpp)
-  add_executable(${target} ${tb_sources})
-  target_include_directories(${target} PRIVATE ${QTA_TB_DIR})
-  if(TARGET qta_verif_core)
-    target_link_libraries(${target} PRIVATE qta_verif_core qta_harness qta_gen qta_golden)
-  else()
-    target_link_libraries(${target} PRIVATE qta::qta_verif_core qta::qta_harness qta::qta_gen qta::qta_golden)
-  endif()
-  target_compile_definitions(${target} PRIVATE QTA_DPI_BACKDOOR)
-  # Verilator 5.006's own headers trip -Wunused-parameter under the libraries' -Wextra.
-  target_compile_options(${target} PRIVATE -Wno-unused-parameter)
   set(flags)
   if(M_WAVES)
     list(APPEND flags TRACE_FST)
@@ -51,12 +41,17 @@ function(qta_tb_model target)
   if(M_COVERAGE)
     list(APPEND flags COVERAGE)
   endif()
-  # Lint is a test of its own (gen.lint.*): warnings do not stop a model build. -O1 for the
-  # model's C++ (a 64x64 model's evaluation functions are large; -O2 costs build time for
-  # little simulation speed).
-  verilate(${target} SOURCES ${rtl} TOP_MODULE qta_top PREFIX Vqta_top ${flags}
-           VERILATOR_ARGS -Wno-fatal --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR
-           OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW} OPT_GLOBAL -O1)
+  # Lint is a test of its own (gen.lint.*): warnings do not stop a model build.
+  qta_verilated_bench(${target} TOP qta_top PREFIX Vqta_top VERILOG ${rtl} CXX ${tb_sources}
+                      INCLUDE_DIRS ${QTA_TB_DIR} ${flags}
+                      OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW}
+                      VERILATOR_ARGS -Wno-fatal --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR)
+  if(TARGET qta_verif_core)
+    target_link_libraries(${target} PRIVATE qta_verif_core qta_harness qta_gen qta_golden)
+  else()
+    target_link_libraries(${target} PRIVATE qta::qta_verif_core qta::qta_harness qta::qta_gen qta::qta_golden)
+  endif()
+  target_compile_definitions(${target} PRIVATE QTA_DPI_BACKDOOR)
   if(M_DISCOVER_TESTS)
     set(list_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_tests.cmake)
     add_custom_command(TARGET ${target} POST_BUILD
