@@ -28,7 +28,7 @@ void qta::register_verify_cli(CLI::App& app, int& exit_code) {
                 "build with verilator --coverage-line, merge the per-test results, write lcov HTML");
   cmd->add_flag("--expect-fail", a->o.expect_fail, "succeed only if the suite catches the broken RTL (--mutation)");
   cmd->add_option("--compiler", a->o.compiler,
-                  "C++ compiler for the model (default: the one that built qta; the test bench links its libraries)");
+                  "C++ compiler for the model (default: clang++ if installed, else the one that built qta; it links qta's libraries, so it must be ABI-compatible)");
   cmd->callback([a, &exit_code] {
     a->o.config = qta::gen::config_from_flags(a->config_file, a->fields);
     if (!a->work.empty()) a->o.work = a->work;

@@ -163,13 +163,13 @@ const std::vector<ConfigField>& config_fields() {
               "operand width q; values are symmetric, [-(2^(q-1)-1), 2^(q-1)-1]"),
       integer("acc_width", &ConfigFields::acc_width, 1, 64, "32", "2*data_width..32",
               "accumulator width; the largest legal K is floor((2^(acc_width-1)-1) / qmax^2)"),
-      integer("input_depth", &ConfigFields::input_depth, 0, kMaxDepth, "8*max(512, rows*cols)",
+      integer("input_depth", &ConfigFields::input_depth, 0, kMaxDepth, "8*max(512, max(rows,cols)^2)",
               "rows*cols..2^24, multiple of banks; 0 = derived",
               "input (operand A) buffer, elements"),
-      integer("weight_depth", &ConfigFields::weight_depth, 0, kMaxDepth, "8*max(512, rows*cols)",
+      integer("weight_depth", &ConfigFields::weight_depth, 0, kMaxDepth, "8*max(512, max(rows,cols)^2)",
               "rows*cols..2^24, multiple of banks; 0 = derived",
               "weight (operand B) buffer, elements"),
-      integer("output_depth", &ConfigFields::output_depth, 0, kMaxDepth, "16*max(512, rows*cols)",
+      integer("output_depth", &ConfigFields::output_depth, 0, kMaxDepth, "16*max(512, max(rows,cols)^2)",
               "2*rows*cols..2^24, multiple of banks; 0 = derived",
               "output buffer, acc_width-bit words: int32 results and their requantized copy"),
       integer("banks", &ConfigFields::banks, 1, 16, "1", "1..16, a power of two",
@@ -197,9 +197,15 @@ const char* to_string(Mutation m) { return kMutationNames.name(m); }
 int64_t min_input_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_weight_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_output_depth(int rows, int cols) { return 2 * int64_t{rows} * cols; }
-int64_t default_input_depth(int rows, int cols) { return 8 * std::max<int64_t>(512, int64_t{rows} * cols); }
-int64_t default_weight_depth(int rows, int cols) { return 8 * std::max<int64_t>(512, int64_t{rows} * cols); }
-int64_t default_output_depth(int rows, int cols) { return 16 * std::max<int64_t>(512, int64_t{rows} * cols); }
+// The square of the longer side: a thin array (1 x 65) still runs the LoRA shapes its long side
+// implies (the layer test's rank C/2 gives a B of (C/2) x (2C+1) words).
+int64_t derived_tiles_base(int rows, int cols) {
+  const int64_t m = std::max(rows, cols);
+  return std::max<int64_t>(512, m * m);
+}
+int64_t default_input_depth(int rows, int cols) { return 8 * derived_tiles_base(rows, cols); }
+int64_t default_weight_depth(int rows, int cols) { return 8 * derived_tiles_base(rows, cols); }
+int64_t default_output_depth(int rows, int cols) { return 16 * derived_tiles_base(rows, cols); }
 
 Config Config::validate(ConfigFields c) {
   for (const auto& f : config_fields()) check_value(f, f.get(c));

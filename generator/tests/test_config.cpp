@@ -53,6 +53,9 @@ TEST(Config, DerivedDepthsHoldTheSuitesAtEverySize) {
   // The lora layer test's largest operand at 64x64: dY is (2R+3) x (2C+1) = 131 x 129 = 16899.
   EXPECT_GE(config_from_json({{"rows", 64}, {"cols", 64}})->input_depth, 16899);
   EXPECT_GE(config_from_json({{"rows", 64}, {"cols", 64}})->weight_depth, 16899);
+  // A thin array gets the buffers of its long side (1 x 65: the layer test's B is 32 x 131 words).
+  EXPECT_EQ(config_from_json({{"rows", 1}, {"cols", 65}})->weight_depth, 8 * 65 * 65);
+  EXPECT_EQ(config_from_json({{"rows", 65}, {"cols", 1}})->input_depth, 8 * 65 * 65);
   // An explicit depth wins over the derived one; 0 asks for the derived one.
   EXPECT_EQ(config_from_json({{"input_depth", 8192}})->input_depth, 8192);
   EXPECT_EQ(config_from_json({{"rows", 64}, {"cols", 64}, {"input_depth", 0}})->input_depth, 32768);

@@ -21,7 +21,7 @@ struct VerifyOptions {
   bool waves = false;
   bool code_coverage = false; // verilator --coverage-line, merged with verilator_coverage
   bool expect_fail = false;   // mutation check: succeed only if some test fails
-  std::string compiler;       // empty: the compiler that built qta (QTA_CXX_COMPILER)
+  std::string compiler;       // empty: clang++ if installed, else the compiler that built qta
   std::string reproduce;      // the command line printed in failure messages
 };
 

@@ -135,8 +135,9 @@ std::string config_hash_hex(const Config& c);  // 16 lowercase hex digits
 int64_t min_input_depth(int rows, int cols);
 int64_t min_weight_depth(int rows, int cols);
 int64_t min_output_depth(int rows, int cols);
-// Depths used when a configuration leaves them out (docs/config.md): eight R x C tiles of each
-// operand and sixteen of outputs, at least 4096 / 4096 / 8192 words.
+// Depths used when a configuration leaves them out (docs/config.md): 8 (operands) and 16
+// (outputs) times max(512, max(R, C)^2) words: eight square tiles of the longer side, at least
+// 4096 / 4096 / 8192 words.
 int64_t default_input_depth(int rows, int cols);
 int64_t default_weight_depth(int rows, int cols);
 int64_t default_output_depth(int rows, int cols);
