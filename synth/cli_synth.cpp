@@ -24,10 +24,7 @@ struct SynthArgs {
   std::string config_file;          // --config: a file or a named configuration
   std::map<std::string, std::string> fields;  // the configuration schema's flags (--rows, --cols, ...)
   bool generate_mode() const {
-    if (!config_file.empty()) return true;
-    for (const auto& [k, v] : fields)
-      if (!v.empty()) return true;
-    return false;
+    return !config_file.empty() || !fields.empty();  // fields holds only the flags given
   }
 };
 
@@ -51,8 +48,9 @@ void generate_config(int, int, const fs::path&, const std::string&) {
 }
 void add_config_flags(CLI::App& sub, SynthArgs& a) {
   sub.add_option("--config", a.config_file, "needs the generator (not in this build)");
-  sub.add_option("--rows", a.fields["rows"], "needs the generator (not in this build)");
-  sub.add_option("--cols", a.fields["cols"], "needs the generator (not in this build)");
+  for (const char* f : {"rows", "cols"})
+    sub.add_option_function<std::string>(std::string("--") + f, [&a, f](const std::string& v) { a.fields[f] = v; },
+                                         "needs the generator (not in this build)");
 }
 constexpr bool kHaveGen = false;
 #endif

@@ -141,6 +141,10 @@ json parse_override(const std::string& key, const std::string& text) {
   if (f->kind == ConfigField::Kind::Choice) return json(text);
   const bool digits = !text.empty() && text.find_first_not_of("0123456789", text[0] == '-' ? 1 : 0) == std::string::npos &&
                       text != "-";
+  const size_t first = text[0] == '-' ? 1 : 0;
+  if (digits && text.size() > first + 1 && text[first] == '0')
+    fail(fmt::format("field '{}' = \"{}\" has a leading zero: expected a decimal integer without one (no octal), "
+                     "valid {}", key, text, f->valid_doc));
   if (!digits)
     fail(fmt::format("field '{}' = \"{}\" has the wrong type: expected an integer (decimal digits), valid {}", key, text,
                      f->valid_doc));
@@ -296,14 +300,15 @@ void add_config_flags(CLI::App& cmd, Overrides& overrides, std::string& config_f
   for (const auto& f : config_fields()) {
     std::string help = f.help + " (" + f.valid_doc + "; default " + f.default_doc + ")";
     // Text, not an integer: parse_override does the strict decimal conversion and the message.
-    cmd.add_option(flag_name(f.name), overrides[f.name], help);
+    // Recorded only when given, so an empty value ("--rows ''") is an error, not "not given".
+    const std::string name = f.name;
+    cmd.add_option_function<std::string>(
+        flag_name(f.name), [&overrides, name](const std::string& v) { overrides[name] = v; }, help);
   }
 }
 
 Config config_from_flags(const std::string& config_file, const Overrides& overrides, const Overrides& extra) {
-  Overrides given;
-  for (const auto& [k, v] : overrides)
-    if (!v.empty()) given[k] = v;
+  Overrides given = overrides;  // only the flags that were given (add_config_flags)
   for (const auto& [k, v] : extra) given[k] = v;
   std::optional<fs::path> file;
   if (!config_file.empty()) file = config_file;
@@ -315,7 +320,7 @@ std::string config_flags_text(const std::string& config_file, const Overrides& o
   if (!config_file.empty()) out += " --config " + config_file;
   for (const auto& f : config_fields()) {
     const auto it = overrides.find(f.name);
-    if (it != overrides.end() && !it->second.empty()) out += " " + flag_name(f.name) + " " + it->second;
+    if (it != overrides.end()) out += " " + flag_name(f.name) + " " + it->second;
   }
   return out.empty() ? out : out.substr(1);
 }
