@@ -1,5 +1,5 @@
 # qta_verilated_bench(<target> TOP <module> VERILOG <files...> CXX <files...>
-#                     [PREFIX <Vname>] [INCLUDE_DIRS <dirs...>] [TRACE_VCD] [TRACE_FST] [COVERAGE]
+#                     [PREFIX <Vname>] [INCLUDE_DIRS <dirs...>] [TRACE] [TRACE_FST] [COVERAGE]
 #                     [OPT_FAST <flags>] [OPT_SLOW <flags>] [VERILATOR_ARGS <args...>])
 #
 # The one CMake function that turns Verilog plus a C++ test bench into an executable with
@@ -11,7 +11,8 @@
 find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT} /usr/share/verilator)
 
 function(qta_verilated_bench target)
-  cmake_parse_arguments(B "TRACE_VCD;TRACE_FST;COVERAGE" "TOP;PREFIX;OPT_FAST;OPT_SLOW"
+  set(verilate_flags TRACE TRACE_FST COVERAGE)  # passed on to verilate() as given
+  cmake_parse_arguments(B "${verilate_flags}" "TOP;PREFIX;OPT_FAST;OPT_SLOW"
                         "VERILOG;CXX;INCLUDE_DIRS;VERILATOR_ARGS" ${ARGN})
   if(NOT B_TOP OR NOT B_VERILOG OR NOT B_CXX)
     message(FATAL_ERROR "qta_verilated_bench(${target}): TOP, VERILOG and CXX are required")
@@ -32,15 +33,11 @@ function(qta_verilated_bench target)
   # Verilator 5.006's own headers trip -Wunused-parameter under -Wextra; the warning is not ours.
   target_compile_options(${target} PRIVATE -Wno-unused-parameter)
   set(flags)
-  if(B_TRACE_VCD)
-    list(APPEND flags TRACE)
-  endif()
-  if(B_TRACE_FST)
-    list(APPEND flags TRACE_FST)
-  endif()
-  if(B_COVERAGE)
-    list(APPEND flags COVERAGE)
-  endif()
+  foreach(flag IN LISTS verilate_flags)
+    if(B_${flag})
+      list(APPEND flags ${flag})
+    endif()
+  endforeach()
   verilate(${target} SOURCES ${B_VERILOG} TOP_MODULE ${B_TOP} PREFIX ${B_PREFIX} ${flags}
            VERILATOR_ARGS ${B_VERILATOR_ARGS} OPT_FAST ${B_OPT_FAST} OPT_SLOW ${B_OPT_SLOW} OPT_GLOBAL -O1)
 endfunction()
