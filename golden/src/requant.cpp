@@ -40,8 +40,11 @@ int64_t round_shift(int64_t p, int n, Rounding mode, uint32_t lfsr_state) {
   if (mode == Rounding::SR) {
     // u: n uniformly random bits, the top n bits of the 32-bit LFSR state (zero-extended below
     // bit n-32 when n > 32). floor((p + u) / 2^n) rounds up with probability frac(p / 2^n).
-    const int64_t u = n <= 32 ? int64_t(lfsr_state >> (32 - n)) : int64_t(uint64_t(lfsr_state) << (n - 32));
-    return (p + u) >> n;  // arithmetic shift: floor
+    // Computed as floor(p / 2^n) plus the carry of (p mod 2^n) + u past 2^n: the same value
+    // without forming p + u, which can exceed int64 for n > 32 (the RTL does the same in 64 bits).
+    const uint64_t u = n <= 32 ? uint64_t(lfsr_state >> (32 - n)) : uint64_t(lfsr_state) << (n - 32);
+    const uint64_t rem = uint64_t(p) & ((uint64_t{1} << n) - 1);  // p mod 2^n
+    return (p >> n) + int64_t((rem + u) >> n);                     // arithmetic shift: floor
   }
   const int64_t y = p >> n;  // floor
   const int64_t r = p - (y << n);

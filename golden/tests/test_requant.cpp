@@ -78,6 +78,29 @@ TEST(Requant, StochasticRoundingUsesTopBitsOfTheLfsrState) {
   EXPECT_EQ(round_shift(12345, 0, Rounding::SR, 0xdeadbeefu), 12345);
 }
 
+TEST(Requant, StochasticRoundingIsExactWherePPlusUExceeds64Bits) {
+  // n > 32 shifts the LFSR state up to bit 62; with |p| near 2^62, p + u needs 65 bits. The
+  // result must still be floor((p + u) / 2^n), here checked against 128-bit arithmetic.
+  const int32_t accs[] = {INT32_MAX, INT32_MIN, INT32_MAX - 12345, -1, 1, 0x40000000, -0x40000001};
+  const int32_t m0s[] = {INT32_MAX, 1 << 30, 0x5a5a5a5a};
+  const uint32_t states[] = {0xffffffffu, 0x80000000u, 0x12345678u, 1u};
+  int checked = 0;
+  for (int32_t acc : accs)
+    for (int32_t m0 : m0s)
+      for (uint32_t st : states)
+        for (int n = 0; n <= 63; ++n) {
+          const __int128 p = __int128(acc) * m0;
+          const __int128 u = n == 0 ? 0 : n <= 32 ? __int128(st >> (32 - n)) : __int128(st) << (n - 32);
+          __int128 q = (p + u) >> n;  // arithmetic shift of a 128-bit value: floor
+          if (q > 127) q = 127;
+          if (q < -127) q = -127;
+          ASSERT_EQ(requantize_one(acc, FixedPoint{m0, n}, Rounding::SR, st, 8), int32_t(q))
+              << "acc = " << acc << ", m0 = " << m0 << ", n = " << n << ", state = " << st;
+          ++checked;
+        }
+  EXPECT_EQ(checked, 7 * 3 * 4 * 64);
+}
+
 TEST(Requant, StochasticRoundingIsUnbiasedOverManyDraws) {
   // E[round] equals the exact value acc * m0 / 2^n; 200000 draws, tolerance 5 sigma.
   for (double target : {0.25, 0.3, 0.9, 2.7}) {

@@ -7,6 +7,7 @@
 //   p = acc * m0;  RNE: y = floor(p / 2^n) rounded half to even;
 //   SR: y = floor((p + u) / 2^n), u = the top n bits of the LFSR state (n <= 32) or the state
 //   shifted left by n - 32 (n > 32);  saturate to [-qmax, qmax].
+// Requires AW <= 32 (the configuration's range).
 module qta_requant #(
   parameter integer AW = 32,
   parameter integer DW = 8
@@ -18,26 +19,33 @@ module qta_requant #(
   input  wire [31:0]   lfsr_i,   // LFSR state of this element
   output wire [DW-1:0] q_o
 );
-  localparam integer PW = AW + 34;  // |acc * m0| < 2^(AW+30), plus the SR addend and sign
+  // 64-bit datapath (acc_width <= 32): |acc * m0| < 2^(AW+30) <= 2^62 fits a signed 64-bit
+  // word. SR adds u < 2^n to p's low n bits only (a carry into floor(p / 2^n)), so no sum ever
+  // needs a 65th bit. Verilator keeps every value in one 64-bit word (a 66-bit datapath was
+  // three-word VlWide arithmetic in every lane, every cycle: 15% of a 64x64 simulation).
+  localparam integer PW = 64;
 
   wire signed [PW-1:0] acc_x = {{(PW - AW){acc_i[AW-1]}}, acc_i};
   wire signed [PW-1:0] m0_x  = {{(PW - 32){1'b0}}, m0_i};
   wire signed [PW-1:0] p     = acc_x * m0_x;
 
-  // Round half to even.
-  wire signed [PW-1:0] floor_p = p >>> n_i;
+  wire signed [PW-1:0] floor_p  = p >>> n_i;
   wire        [PW-1:0] low_mask = ~({PW{1'b1}} << n_i);
-  wire        [PW-1:0] rem  = p & low_mask;
+  wire        [PW-1:0] rem      = p & low_mask;  // p mod 2^n, in [0, 2^n)
+
+  // Round half to even.
   wire        [PW-1:0] half = {{(PW - 1){1'b0}}, 1'b1} << (n_i - 6'd1);
 
   wire round_up = (n_i != 6'd0) && ((rem > half) || (rem == half && floor_p[0]));
   wire signed [PW-1:0] y_rne = floor_p + {{(PW - 1){1'b0}}, round_up};
 
-  // Stochastic rounding.
+  // Stochastic rounding: floor((p + u) / 2^n) = floor(p / 2^n) + carry of (rem + u) past 2^n.
+  // rem + u < 2^(n+1) <= 2^64: no overflow.
   wire        [PW-1:0] lfsr_x = {{(PW - 32){1'b0}}, lfsr_i};
-  wire signed [PW-1:0] u = (n_i <= 6'd32) ? $signed(lfsr_x >> (6'd32 - n_i))
-                                          : $signed(lfsr_x << (n_i - 6'd32));
-  wire signed [PW-1:0] y_sr = (p + u) >>> n_i;
+  wire        [PW-1:0] u = (n_i <= 6'd32) ? (lfsr_x >> (6'd32 - n_i)) : (lfsr_x << (n_i - 6'd32));
+  wire        [PW-1:0] rem_u = rem + u;
+  wire                 sr_carry = |(rem_u >> n_i);
+  wire signed [PW-1:0] y_sr = floor_p + {{(PW - 1){1'b0}}, sr_carry};
 
   wire signed [PW-1:0] y = sr_i ? y_sr : y_rne;
 
