@@ -312,7 +312,11 @@ int run_verify(const VerifyOptions& o) {
   };
 
   if (o.code_coverage) fs::remove_all(work / "code_coverage");
-  auto [rc, counts] = run_once("", {});
+  // The main run itself starts from randomized register values (Verilator's X-randomized
+  // reset, seeded from the run seed): a register the RTL forgets to reset reads a random value
+  // in every run, not only under --xcheck. The X checks repeat the suite with other seeds.
+  const uint64_t main_x_seed = o.seed % 0x7ffffffeu + 1;  // +verilator+seed+ takes 1..2^31-1
+  auto [rc, counts] = run_once("", {"+verilator+rand+reset+2", fmt::format("+verilator+seed+{}", main_x_seed)});
   RunCounts total = counts;
   const bool main_ok = rc == 0 && counts.failures == 0;
   // Simulation speed per test: cycles of the bench's clock per second of wall time.

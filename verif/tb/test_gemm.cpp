@@ -1,6 +1,7 @@
 // Block-level tests of the accelerator through its top: both dataflows, every transpose, edges
 // where M, N, K are not multiples of the array, AUTO's choice and the cycle model, the quantizer's
 // rounding modes, saturation and max tracking, illegal descriptors, the queue, the counters.
+#include <array>
 #include <tuple>
 #include <fmt/format.h>
 #include <random>
@@ -18,10 +19,11 @@ using harness::Task;
 
 // Runs one case and checks the int32 result, the requantized result and the reported amax
 // against the golden model; returns the run for further checks.
-Task<GemmRun> check_case(Accel& acc, const GemmCase& c, const std::string& context) {
-  const GemmRun r = co_await acc.run_case(c);
+Task<GemmRun> check_case(Accel& acc, const GemmCase& c, const std::string& context, uint8_t id = 1) {
+  const GemmRun r = co_await acc.run_case(c, id);
   if (r.done.error != 0)
     QTA_FAIL("{}: descriptor rejected with error {} ({})", context, r.done.error, c.describe());
+  if (r.done.id != id) QTA_FAIL("{}: completion carries id {}, the descriptor had {}", context, int(r.done.id), int(id));
   const golden::Requantized want = c.expected_out();
   acc.dut().log().debug("{}: acc[0..3] = {} {} {} {}, out[0..3] = {} {} {} {}, golden out[0..3] = {} {} {} {}", context,
                         r.acc.data[0], r.acc.data.size() > 1 ? r.acc.data[1] : 0, r.acc.data.size() > 2 ? r.acc.data[2] : 0,
@@ -266,6 +268,42 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     d.m = 65535;
     d.lda = uint32_t(d.k);
   });
+  // Each dimension and stride with its top bit set, where that makes the descriptor illegal: a
+  // latch that dropped bit 15 would see the legal 3x2x4 GEMM and accept it. (The largest
+  // configurations' buffers hold some of these; A is M x K row-major with lda, B K x N with ldb.)
+  const auto a_end = [](const Descriptor& d) {
+    return int64_t(d.a_base) + (d.a_trans ? (d.k - 1) * d.lda + d.m : (d.m - 1) * d.lda + d.k);
+  };
+  const auto b_end = [](const Descriptor& d) {
+    return int64_t(d.b_base) + (d.b_trans ? (d.n - 1) * d.ldb + d.k : (d.k - 1) * d.ldb + d.n);
+  };
+  const auto illegal_here = [&](const Descriptor& d) {
+    return d.k > cfg.max_k() || a_end(d) > cfg->input_depth || b_end(d) > cfg->weight_depth ||
+           int64_t(d.c_base) + d.m * d.n > cfg->output_depth || int64_t(d.q_base) + d.m * d.n > cfg->output_depth ||
+           d.lda < (d.a_trans ? d.m : d.k) || d.ldb < (d.b_trans ? d.k : d.n);
+  };
+  const auto top_bit = [&](const char* what, const char* bin, auto edit) {
+    Descriptor d = base;
+    edit(d);
+    if (illegal_here(d))
+      bad.push_back({what, bin, 0, d});
+    else
+      dut.log().info("{} is a legal descriptor on this configuration's buffers: not tested", what);
+  };
+  top_bit("M with bit 15 set", "illegal.oversized_dim", [](Descriptor& d) { d.m |= 0x8000; });
+  top_bit("N with bit 15 set", "illegal.oversized_dim", [](Descriptor& d) { d.n |= 0x8000; });
+  top_bit("K with bit 15 set (A transposed)", "illegal.oversized_dim", [&](Descriptor& d) {
+    d.a_trans = true;
+    d.lda = uint32_t(d.m);
+    d.k |= 0x8000;
+  });
+  top_bit("lda with bit 15 set", "illegal.address_range", [](Descriptor& d) { d.lda |= 0x8000; });
+  top_bit("ldb with bit 15 set", "illegal.address_range", [](Descriptor& d) { d.ldb |= 0x8000; });
+  top_bit("A base with bit 31 set", "illegal.address_range", [](Descriptor& d) { d.a_base |= 0x80000000u; });
+  top_bit("B base with bit 31 set", "illegal.address_range", [](Descriptor& d) { d.b_base |= 0x80000000u; });
+  top_bit("C base with bit 31 set", "illegal.address_range", [](Descriptor& d) { d.c_base |= 0x80000000u; });
+  top_bit("Q base with bit 31 set", "illegal.address_range", [](Descriptor& d) { d.q_base |= 0x80000000u; });
+  with("m0 with bit 31 set", "illegal.unsupported_mode", M0, [](Descriptor& d) { d.m0 = 0xc0000000u; });
   with("A beyond the input buffer", "illegal.address_range", A_RANGE, [&](Descriptor& d) { d.a_base = uint32_t(cfg->input_depth - 2); });
   with("B beyond the weight buffer", "illegal.address_range", B_RANGE, [&](Descriptor& d) { d.b_base = uint32_t(cfg->weight_depth); });
   with("C beyond the output buffer", "illegal.address_range", OUT_RANGE, [&](Descriptor& d) { d.c_base = uint32_t(cfg->output_depth - 1); });
@@ -305,6 +343,46 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     expect_tensor_equal(fmt::format("after '{}'", bad[i].what), good.expected_acc(), co_await acc.read_output(0, 3, 2), dut);
   }
   QTA_CHECK_EQ(acc.status("gemm_count"), uint64_t(bad.size()));
+}
+
+// The status registers read 0 straight after reset (run under +verilator+rand+reset+2 by qta
+// verify, so a register without its reset reads a random value), and the global counters are the
+// sums of the per-descriptor completion counters, which themselves follow the cost model.
+QTA_TEST(status_registers_reset_and_counters_accumulate, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"smoke", "block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  for (const char* r : {"error", "error_count", "gemm_count", "cycles", "compute", "busy_pe"})
+    if (acc.status(r) != 0)
+      QTA_FAIL("status register {} reads {} after reset, expected 0 (seed {}; reproduce: {})", r, acc.status(r), dut.seed(),
+               reproduce_command(dut));
+  QTA_CHECK_EQ(int(acc.top().busy_o), 0);
+  QTA_CHECK_EQ(int(acc.top().desc_ready_o), 1);
+  const int64_t R = cfg->rows, C = cfg->cols;
+  const perf::Array a{int(R), int(C)};
+  uint64_t cycles = 0, compute = 0, busy = 0;
+  int n = 0;
+  // Two multi-tile GEMMs per supported dataflow, waited for one at a time.
+  for (Dataflow d : supported(cfg))
+    for (const auto& s : {std::array<int64_t, 3>{R + 1, C + 2, 3}, std::array<int64_t, 3>{2, C, R + 3}}) {
+      const GemmCase c = directed_gemm_case("counters", dut.seed() + uint64_t(n), s[0], s[1], s[2], Op::N, Op::N, d, Rounding::RNE);
+      // ids with the top bit set: a latch that dropped bit 7 would report another id
+      const GemmRun r = co_await check_case(acc, c, fmt::format("{} M={} N={} K={}", qta::to_string(d), s[0], s[1], s[2]),
+                                            uint8_t(0x80 | (0x55 + n)));
+      const perf::Gemm g{s[0], s[1], s[2]};
+      QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, d));
+      QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
+      cycles += r.done.cycles;
+      compute += r.done.compute_cycles;
+      busy += r.done.busy_pe_cycles;
+      ++n;
+      QTA_CHECK_EQ(acc.status("gemm_count"), uint64_t(n));
+      QTA_CHECK_EQ(acc.status("cycles"), cycles);
+      QTA_CHECK_EQ(acc.status("compute"), compute);
+      QTA_CHECK_EQ(acc.status("busy_pe"), busy);
+      QTA_CHECK_EQ(acc.status("error_count"), uint64_t{0});
+      QTA_CHECK_EQ(acc.status("error"), uint64_t{0});
+    }
 }
 
 QTA_TEST(queue_accepts_back_to_back_descriptors, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
