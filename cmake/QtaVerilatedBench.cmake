@@ -24,7 +24,7 @@ function(qta_verilated_bench target)
     set(B_OPT_FAST -O1)
   endif()
   if(NOT B_OPT_SLOW)
-    set(B_OPT_SLOW -O1)
+    set(B_OPT_SLOW -O0)  # run-once code (construction, initial, settle): compile time matters more
   endif()
   add_executable(${target} ${B_CXX})
   if(B_INCLUDE_DIRS)

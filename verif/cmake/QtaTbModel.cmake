@@ -18,7 +18,7 @@ set(QTA_TB_DIR ${CMAKE_CURRENT_LIST_DIR}/../tb)
 # Optimization of the Verilated model's C++: the per-cycle evaluation ("fast") and the
 # construction/initialization code ("slow", run once).
 set(QTA_MODEL_OPT_FAST "-O1" CACHE STRING "compiler flags of the Verilated model's evaluation code")
-set(QTA_MODEL_OPT_SLOW "-O1" CACHE STRING "compiler flags of the Verilated model's one-time code")
+set(QTA_MODEL_OPT_SLOW "-O0" CACHE STRING "compiler flags of the Verilated model's one-time code (construction, initial and settle: run once; -O0 compiles 2.5x faster than -O1 and is 45% of a 64x64 model's C++)")
 
 function(qta_tb_model target)
   cmake_parse_arguments(M "WAVES;COVERAGE;DISCOVER_TESTS" "GEN_DIR" "" ${ARGN})
