@@ -9,8 +9,10 @@ conditions, reset values, dropped resets, dropped top bits of latched inputs), r
                  this configuration does not use): not counted
   stillborn      Verilator rejects the mutant (verilator --lint-only, errors only)
   equivalent     Verilator's C++ model of the mutant is identical to the original's: no test can
-                 tell them apart
-  killed         `qta verify` fails on it (exit 1)
+                 tell them apart (this includes generate branches the configuration does not
+                 elaborate, e.g. the banked buffer at banks = 1: run a banked configuration too)
+  killed         `qta verify` fails on it (exit 1), or it adds a `verilator --lint-only -Wall`
+                 warning (the original is -Wall clean and the gen.lint.* tests keep it so)
   survived       `qta verify` passes: a hole in the bench, or an equivalent mutant Verilator did
                  not prove equivalent (scripts/mutate_survivors.json explains the known ones)
   error          the tool or qta failed for another reason (exit 3, timeout): counted as a failure
@@ -198,8 +200,15 @@ class Runner:
         rc, out = run([self.qta, "gen", *self.config_args, "--out", out_dir, "-q"], env=env, log=log)
         return rc, out
 
+    def lint(self, gen_dir, log):
+        """verilator --lint-only -Wall, as the gen.lint.* tests run it: (clean, first message)."""
+        rc, out = run(["verilator", "--lint-only", "-Wall", "--top-module", "qta_top", "-f", "qta_top.f"],
+                      cwd=gen_dir, log=log)
+        msgs = [l for l in out.splitlines() if l.startswith(("%Warning", "%Error")) and "Exiting due to" not in l]
+        return rc == 0 and not msgs, (msgs[0] if msgs else "")
+
     def verilate(self, gen_dir, mdir, log):
-        """Lint (errors only) and the C++ Verilator makes of gen_dir; digest of that C++."""
+        """The C++ Verilator makes of gen_dir (errors only) and a digest of that C++."""
         shutil.rmtree(mdir, ignore_errors=True)
         rc, out = run(["verilator", "--cc", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", "qta_top",
                        "-f", "qta_top.f", "--Mdir", mdir, "+define+QTA_DPI_BACKDOOR"], cwd=gen_dir, log=log)
@@ -218,6 +227,9 @@ class Runner:
         digest, out = self.verilate(os.path.join(d, "gen"), os.path.join(d, "vl"), log)
         if digest is None:
             die(f"the unmutated RTL does not verilate; see {log}")
+        clean, msg = self.lint(os.path.join(d, "gen"), log)
+        if not clean:
+            die(f"the unmutated RTL is not lint-clean ({msg}); see {log}")
         return {"rtl": tree_digest(os.path.join(d, "gen", "rtl"), (".v",)), "model": digest}
 
     def verify_argv(self, work):
@@ -268,6 +280,13 @@ class Runner:
                 return m
             if digest == self.ref["model"]:
                 m.status, m.detail = "equivalent", "Verilator's C++ model is identical to the original's"
+                return m
+            # The original is -Wall clean on every configuration and the gen.lint.* tests keep it
+            # so: a mutant that adds a lint warning (an index past the end, a width mismatch) is
+            # caught there.
+            clean, msg = self.lint(os.path.join(mdir, "gen"), log)
+            if not clean:
+                m.status, m.detail = "killed", f"by lint (gen.lint.*): {msg[:200]}"
                 return m
             env = dict(os.environ, QTA_TEMPLATE_DIR=tdir)
             rc, out = run(self.verify_argv(work), env=env, log=log, timeout=self.a.timeout)

@@ -385,6 +385,58 @@ QTA_TEST(status_registers_reset_and_counters_accumulate, .timeout = 5, .timeout_
     }
 }
 
+// Range checks at their boundary: operands and results that end exactly on each buffer's last
+// word are legal and bit-exact; one word further is rejected with the documented code. (An
+// off-by-one in a range check passes every test that oversizes by more than a word.)
+QTA_TEST(descriptors_at_the_buffer_edges, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  enum Code { A_RANGE = 4, B_RANGE = 5, OUT_RANGE = 6 };
+  int id = 0;
+  for (Dataflow d : supported(cfg))
+    for (const auto& [ta, tb] : {std::pair{Op::N, Op::N}, std::pair{Op::T, Op::T}}) {
+      const GemmCase c = directed_gemm_case("edges", dut.seed() + uint64_t(id), 3, 5, 4, ta, tb, d, Rounding::RNE);
+      Descriptor e = acc.descriptor_for(c, uint8_t(++id));
+      const int64_t mn = c.m * c.n;
+      e.a_base = uint32_t(cfg->input_depth - c.a.size());
+      e.b_base = uint32_t(cfg->weight_depth - c.b.size());
+      e.q_base = uint32_t(cfg->output_depth - mn);
+      e.c_base = uint32_t(cfg->output_depth - 2 * mn);
+      const std::string ctx = fmt::format("{} A{} B{} at the buffer edges", qta::to_string(d), golden::op_name(ta), golden::op_name(tb));
+      co_await acc.write_input(e.a_base, c.a);
+      co_await acc.write_weight(e.b_base, c.b);
+      co_await acc.submit(e);
+      const Completion done = co_await acc.wait_done(acc.cycle_budget(c.m, c.n, c.k));
+      if (done.error != 0) QTA_FAIL("{}: rejected with error {} (A ends at word {}, B at {}, Q at {})", ctx, done.error,
+                                   int64_t(e.a_base) + c.a.size() - 1, int64_t(e.b_base) + c.b.size() - 1, cfg->output_depth - 1);
+      expect_tensor_equal(ctx + " int32", c.expected_acc(), co_await acc.read_output(e.c_base, c.m, c.n), dut);
+      expect_tensor_equal(ctx + " int8", c.expected_out().values, co_await acc.read_output(e.q_base, c.m, c.n), dut);
+      run_coverage().hit("illegal.address_range");
+      struct Past {
+        const char* what;
+        int code;
+        Descriptor d;
+      };
+      std::vector<Past> past = {{"A one word past the input buffer", A_RANGE, e},
+                                {"B one word past the weight buffer", B_RANGE, e},
+                                {"Q one word past the output buffer", OUT_RANGE, e},
+                                {"C overlapping Q by one word", OUT_RANGE, e}};
+      past[0].d.a_base += 1;
+      past[1].d.b_base += 1;
+      past[2].d.q_base += 1;
+      past[3].d.c_base += 1;
+      for (auto& p : past) {
+        p.d.id = uint8_t(++id);
+        co_await acc.submit(p.d);
+        const Completion r = co_await acc.wait_done(100);
+        if (r.error != p.code)
+          QTA_FAIL("{}, {}: error code {}, docs/rtl.md says {} (seed {}; reproduce: {})", ctx, p.what, r.error, p.code,
+                   dut.seed(), reproduce_command(dut));
+      }
+    }
+}
+
 QTA_TEST(queue_accepts_back_to_back_descriptors, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
