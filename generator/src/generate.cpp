@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "qta/atomic_dir.h"
+#include "qta/mustache.h"
 #include "qta/cli.h"
 #include "qta/text_io.h"
 #include "qta/version.h"
@@ -93,14 +94,7 @@ data template_data(const Config& cfg, const std::string& header) {
 }
 
 std::string render(const fs::path& template_file, const data& d) {
-  mustache tmpl(read_template(template_file));
-  if (!tmpl.is_valid())
-    throw std::runtime_error(fmt::format("template '{}': {}", template_file.string(), tmpl.error_message()));
-  tmpl.set_custom_escape([](const std::string& s) { return s; });  // Verilog, not HTML
-  std::string out = tmpl.render(d);
-  if (!tmpl.is_valid())
-    throw std::runtime_error(fmt::format("template '{}': {}", template_file.string(), tmpl.error_message()));
-  return out;
+  return qta::render_mustache(read_template(template_file), d, template_file.string());
 }
 
 data to_data(const nlohmann::json& v) {

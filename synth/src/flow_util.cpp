@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "qta/cli.h"
+#include "qta/mustache.h"
 
 namespace qta::synth {
 
@@ -38,11 +39,7 @@ fs::path scripts_dir() { return fs::path(QTA_SOURCE_DIR) / "synth/scripts"; }
 fs::path templates_dir() { return fs::path(QTA_SOURCE_DIR) / "synth/templates"; }
 
 std::string render_template(const fs::path& file, const kainjow::mustache::data& values) {
-  kainjow::mustache::mustache tmpl(read_text(file));
-  tmpl.set_custom_escape([](const std::string& s) { return s; });  // not HTML
-  std::string out = tmpl.is_valid() ? tmpl.render(values) : std::string();
-  if (!tmpl.is_valid()) throw std::runtime_error("template " + file.string() + ": " + tmpl.error_message());
-  return out;
+  return qta::render_mustache(read_text(file), values, file.string());
 }
 
 std::string format_double(double v, int digits) {
