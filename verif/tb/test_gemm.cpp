@@ -316,6 +316,7 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
       d.sr_seed = 0;
     });
   with("lda smaller than a row", "illegal.address_range", STRIDE, [](Descriptor& d) { d.lda = 1; });
+  with("ldb smaller than a row", "illegal.address_range", STRIDE, [](Descriptor& d) { d.ldb = 1; });
   with("m0 below 2^30", "illegal.unsupported_mode", M0, [](Descriptor& d) { d.m0 = 12345; });
   if (!cfg.supports_os()) with("OS on a WS-only build", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 1; });
   if (!cfg.supports_ws()) with("WS on an OS-only build", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 0; });

@@ -7,19 +7,36 @@
 #include <fmt/format.h>
 
 #include "accel.h"
+#include "qta/perf/perf.h"
 #include "tb_coverage.h"
 
 namespace qta::verif {
 namespace {
 
 // One finished case against the golden model (int32, int8, amax), then its coverage sample.
+// Also the completion's counters against the cost model (docs/interfaces.md section 4): AUTO's
+// choice, total cycles and busy-PE cycles, on every random shape.
 void check_and_sample(const GemmCase& c, const GemmRun& r, const std::string& ctx, const Capacity& cap,
-                      harness::Dut& dut) {
+                      const gen::Config& cfg, harness::Dut& dut) {
   if (r.done.error) QTA_FAIL("{}: rejected with error {}", ctx, r.done.error);
   const golden::Requantized want = c.expected_out();
   expect_tensor_equal(ctx + " int32", c.expected_acc(), r.acc, dut);
   expect_tensor_equal(ctx + " int8", want.values, r.out, dut);
   if (r.done.amax != want.amax) QTA_FAIL("{}: amax {} from the RTL, golden {}", ctx, r.done.amax, want.amax);
+  const perf::Gemm g{c.m, c.n, c.k};
+  const perf::Array a{int(cfg->rows), int(cfg->cols)};
+  const Dataflow ran = r.done.os ? Dataflow::OS : Dataflow::WS;
+  if (c.dataflow == Dataflow::AUTO && cfg.supports_ws() && cfg.supports_os() && ran != perf::auto_dataflow(g, a))
+    QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {} cycles, OS {}; seed {}; reproduce: {})", ctx, qta::to_string(ran),
+             qta::to_string(perf::auto_dataflow(g, a)), perf::ws_cycles(g, a), perf::os_cycles(g, a), dut.seed(),
+             reproduce_command(dut));
+  if (c.dataflow != Dataflow::AUTO && ran != c.dataflow)
+    QTA_FAIL("{}: ran {}, the descriptor asked for {}", ctx, qta::to_string(ran), qta::to_string(c.dataflow));
+  if (int64_t(r.done.cycles) != perf::rtl_total_cycles(g, a, ran))
+    QTA_FAIL("{}: {} cycles from the RTL, the cost model {} (seed {}; reproduce: {})", ctx, r.done.cycles,
+             perf::rtl_total_cycles(g, a, ran), dut.seed(), reproduce_command(dut));
+  if (r.done.busy_pe_cycles != uint64_t(c.m * c.n * c.k))
+    QTA_FAIL("{}: {} busy-PE cycles, M*N*K = {}", ctx, r.done.busy_pe_cycles, c.m * c.n * c.k);
   run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, cap);
 }
 
@@ -46,7 +63,7 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms, .suit
     if (!cfg.supports_sr()) c.rounding = golden::Rounding::RNE;
     if (!cfg.supports_rne()) c.rounding = golden::Rounding::SR;
     const GemmRun r = co_await acc.run_case(c);
-    check_and_sample(c, r, fmt::format("random case {} of {}: {}", i + 1, cases, c.describe()), cap, dut);
+    check_and_sample(c, r, fmt::format("random case {} of {}: {}", i + 1, cases, c.describe()), cap, cfg, dut);
   }
   dut.log().info("{} random GEMMs bit-exact", cases);
 
@@ -78,7 +95,7 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms, .suit
             GemmCase c = directed_gemm_case(fmt::format("closure_{}", draw), draw, shape.m, shape.n, shape.k, a, b, df,
                                             rnd, cap.q, shape.distribution);
             const GemmRun r = co_await acc.run_case(c);
-            check_and_sample(c, r, "coverage-closure case: " + c.describe(), cap, dut);
+            check_and_sample(c, r, "coverage-closure case: " + c.describe(), cap, cfg, dut);
             ++closed;
           }
   }
