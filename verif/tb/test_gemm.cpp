@@ -204,6 +204,46 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
     QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
   }
   if (run < 3) QTA_FAIL("only {} of the AUTO shapes fit this configuration's buffers: the test checks too little", run);
+
+  // The decision at its boundary: shapes whose WS and OS costs tie or differ by a few cycles
+  // (either way), and N = 1 (one column tile). An off-by-one anywhere in the hardware's cost
+  // formula flips some of these choices; shapes far from a tie never notice it.
+  struct Near {
+    int64_t m, n, k, diff;
+  };
+  std::vector<Near> near;
+  for (int64_t n : {int64_t{1}, C, C + 1})
+    for (int64_t m = 1; m <= 3 * R; ++m)
+      for (int64_t k = 1; k <= 6 * R; ++k) {
+        if (m * k > cfg->input_depth || k * n > cfg->weight_depth || 2 * m * n > cfg->output_depth) continue;
+        const perf::Gemm g{m, n, k};
+        const perf::Array a{int(R), int(C)};
+        const int64_t diff = perf::os_cycles(g, a) - perf::ws_cycles(g, a);
+        if (diff >= -3 && diff <= 3) near.push_back({m, n, k, diff});
+      }
+  // A spread of them: every difference -3..3 if present, a few shapes each, N = 1 included.
+  std::vector<Near> picked;
+  for (int64_t d = -3; d <= 3; ++d) {
+    int taken = 0;
+    for (const auto& x : near)
+      if (x.diff == d && taken < 2 && (taken == 0 || x.n != picked.back().n)) {
+        picked.push_back(x);
+        ++taken;
+      }
+  }
+  if (picked.empty()) QTA_FAIL("no shape within 3 cycles of an AUTO tie fits this configuration: the test checks too little");
+  for (const auto& x : picked) {
+    const GemmCase c = directed_gemm_case("auto_tie", dut.seed(), x.m, x.n, x.k, Op::N, Op::N, Dataflow::AUTO, Rounding::RNE);
+    const GemmRun r = co_await check_case(acc, c, fmt::format("AUTO near a tie M={} N={} K={} (OS - WS = {})", x.m, x.n, x.k, x.diff));
+    const perf::Gemm g{x.m, x.n, x.k};
+    const perf::Array a{int(R), int(C)};
+    const perf::Dataflow want = perf::auto_dataflow(g, a);
+    if (r.done.os != (want == perf::Dataflow::OS))
+      QTA_FAIL("AUTO chose {} for M={} N={} K={} (OS - WS = {} cycles), the cost model {} (seed {}; reproduce: {})",
+               r.done.os ? "OS" : "WS", x.m, x.n, x.k, x.diff, qta::to_string(want), dut.seed(), reproduce_command(dut));
+    QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, want));
+  }
+  dut.log().info("AUTO near its tie: {} shapes (of {} within 3 cycles) agree with the cost model", picked.size(), near.size());
 }
 
 QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
