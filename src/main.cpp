@@ -12,6 +12,10 @@ namespace {
 std::string g_invocation;
 }
 
+namespace qta {
+void register_regress_cli(CLI::App& app, int& exit_code);  // regress/cli_regress.cpp
+}
+
 const std::string& qta::invocation() { return g_invocation; }
 
 int main(int argc, char** argv) {
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
   qta::register_gen_cli(app, exit_code);
   qta::register_verify_cli(app, exit_code);
   qta::register_synth_cli(app, exit_code);
+  qta::register_regress_cli(app, exit_code);
 
   try {
     app.parse(argc, argv);

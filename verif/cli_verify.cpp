@@ -26,6 +26,8 @@ void qta::register_verify_cli(CLI::App& app, int& exit_code) {
   cmd->add_flag("--waves", a->o.waves, "write an FST per test (cocotb's WAVES=1); builds a traced model");
   cmd->add_flag("--code-coverage", a->o.code_coverage,
                 "build with verilator --coverage-line, merge the per-test results, write lcov HTML");
+  cmd->add_flag("--build-only", a->o.build_only,
+                "only generate, build the model and list its tests in <work>/tests.txt (for qta regress)");
   cmd->add_flag("--expect-fail", a->o.expect_fail, "succeed only if the suite catches the broken RTL (--mutation)");
   cmd->add_option("--compiler", a->o.compiler,
                   "C++ compiler for the model (default: clang++ if installed, else the one that built qta; it links qta's libraries, so it must be ABI-compatible)");

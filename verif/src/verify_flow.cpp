@@ -275,6 +275,11 @@ int run_verify(const VerifyOptions& o) {
     for (const auto& [n, s] : tests) names += (names.empty() ? "" : ", ") + n;
     throw UsageError(fmt::format("--test '{}' is not a test of the bench: valid tests are {}", o.test, names));
   }
+  if (o.build_only) {
+    // For runners that start the bench themselves (qta regress): one build shared by many jobs.
+    fmt::print("model: {}\ngen: {}\ntests: {}\n", exe.string(), gen_dir.string(), (work / "tests.txt").string());
+    return 0;
+  }
 
   const std::string reproduce = o.reproduce.empty()
                                     ? fmt::format("qta verify --rows {} --cols {} --seed {}", cfg->rows, cfg->cols, o.seed)

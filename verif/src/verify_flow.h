@@ -23,6 +23,7 @@ struct VerifyOptions {
   bool expect_fail = false;   // mutation check: succeed only if some test fails
   std::string compiler;       // empty: clang++ if installed, else the compiler that built qta
   std::string reproduce;      // the command line printed in failure messages
+  bool build_only = false;    // generate, build the model and list its tests (tests.txt), run nothing
 };
 
 // Returns the suite if it is known (tests declare their suites: QTA_TEST(..., .suites = {...}));
