@@ -168,6 +168,8 @@ def run(argv, cwd=None, env=None, timeout=None, log=None):
         out, rc = p.stdout, p.returncode
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or ""), None
+    except OSError as e:  # e.g. the executable is being relinked: an error of this mutant, not a crash
+        out, rc = f"cannot run {argv[0]}: {e}", -1
     if log:
         with open(log, "a") as f:
             f.write(f"$ {' '.join(argv)}\n{out}\n[exit {rc}, {time.monotonic() - t0:.1f} s]\n")
@@ -188,8 +190,12 @@ def tree_digest(d, suffixes):
 class Runner:
     def __init__(self, a):
         self.a = a
-        self.qta = a.qta
         self.out = a.out
+        os.makedirs(self.out, exist_ok=True)
+        # A snapshot of qta: a rebuild of build/qta during a long run must not change (or break)
+        # the tool the mutants are judged with.
+        self.qta = os.path.join(self.out, "qta")
+        shutil.copy2(a.qta, self.qta)
         self.lock = threading.Lock()
         self.config_args = ["--config", a.config]
         os.makedirs(self.out, exist_ok=True)
