@@ -8,12 +8,15 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <stdexcept>
 #include <system_error>
 
 #include "qta/cli.h"
+#include "qta/hash.h"
+#include "qta/paths.h"
 
 namespace qta {
 
@@ -27,8 +30,23 @@ fs::path normalized(const fs::path& p) {
   return a;
 }
 
+// TARGET + suffix beside TARGET. A name that would exceed NAME_MAX with the suffix is shortened
+// to a prefix and a hash of the whole name (a 255-byte target still gets its temporary names).
 fs::path sibling(const fs::path& target, const std::string& suffix) {
-  return target.parent_path() / (target.filename().string() + suffix);
+  const std::string name = target.filename().string();
+  const long max = ::pathconf(target.parent_path().c_str(), _PC_NAME_MAX);
+  const size_t name_max = max > 0 ? size_t(max) : 255;
+  if (name.size() + suffix.size() <= name_max) return target.parent_path() / (name + suffix);
+  const std::string hash = "-" + hex16(fnv1a64(name));
+  const size_t keep = name_max > suffix.size() + hash.size() ? name_max - suffix.size() - hash.size() : 0;
+  return target.parent_path() / (name.substr(0, keep) + hash + suffix);
+}
+
+// Test hook: QTA_ATOMIC_DIR_NO_EXCHANGE=1 takes the two-rename path of filesystems without
+// RENAME_EXCHANGE, so that its concurrency is tested where RENAME_EXCHANGE exists.
+bool exchange_disabled() {
+  const char* v = std::getenv("QTA_ATOMIC_DIR_NO_EXCHANGE");
+  return v && *v && std::string(v) != "0";
 }
 
 bool exists_no_follow(const fs::path& p) {
@@ -81,9 +99,11 @@ fs::path swap_into(const fs::path& from, const fs::path& to) {
     if (::rename(from.c_str(), to.c_str()) != 0) throw_errno("cannot rename '" + from.string() + "' to '" + to.string() + "'", errno);
     return {};
   }
-  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0) return from;
-  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-    throw_errno("cannot exchange '" + from.string() + "' and '" + to.string() + "'", errno);
+  if (!exchange_disabled()) {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0) return from;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+      throw_errno("cannot exchange '" + from.string() + "' and '" + to.string() + "'", errno);
+  }
   // A filesystem without RENAME_EXCHANGE: two renames (`to` is briefly absent).
   const fs::path old = sibling(to, ".old-" + unique_suffix());
   if (::rename(to.c_str(), old.c_str()) != 0) throw_errno("cannot rename '" + to.string() + "' to '" + old.string() + "'", errno);
@@ -97,11 +117,10 @@ fs::path swap_into(const fs::path& from, const fs::path& to) {
 
 std::string refusal(const fs::path& target, const AtomicDirOptions& o) {
   if (o.markers.empty())
-    return o.label + " '" + target.string() +
-           "' already exists and is not empty; valid: a new path or an empty directory";
+    return o.label + " " + shown_path(target) + " already exists and is not empty; valid: a new path or an empty directory";
   std::string files;
   for (const auto& m : o.markers) files += (files.empty() ? "" : " or ") + m;
-  return o.label + " '" + target.string() + "' exists and is not a " + o.owner + " output directory (no " + files +
+  return o.label + " " + shown_path(target) + " exists and is not a " + o.owner + " output directory (no " + files +
          "): valid is a new path, an empty directory or a previous " + o.owner + " output";
 }
 
@@ -131,24 +150,28 @@ bool is_replaceable(const fs::path& target_in, const AtomicDirOptions& options) 
   return false;
 }
 
+fs::path check_atomic_target(const fs::path& target_in, const AtomicDirOptions& options, bool parents_may_be_missing) {
+  const fs::path target = check_output_dir(target_in, {options.label, parents_may_be_missing});
+  if (!exists_no_follow(target)) return target;
+  // Under the lock: a writer swapping by two renames (no RENAME_EXCHANGE) briefly leaves the
+  // target half-way (gone, or seen as a directory whose manifest is gone), which an unlocked
+  // check would take for a directory that is not ours.
+  DirLock lock(target);
+  if (!is_replaceable(target, options)) throw UsageError(refusal(target, options));
+  return target;
+}
+
 AtomicDir::AtomicDir(fs::path target, AtomicDirOptions options) : options_(std::move(options)) {
-  if (target.empty()) throw UsageError(options_.label + " is empty: valid is a directory path");
-  target_ = normalized(target);
-  if (target_ == target_.root_path())
-    throw UsageError(options_.label + " '" + target.string() + "' is a filesystem root: valid is a directory path");
-  const fs::path parent = target_.parent_path();
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec))
-    throw UsageError(options_.label + " '" + target.string() + "': parent directory '" + parent.string() +
-                     "' does not exist");
-  if (!is_replaceable(target_, options_)) throw UsageError(refusal(target_, options_));
+  target_ = check_atomic_target(target, options_);
   for (int attempt = 0; attempt < 100; ++attempt) {
     const fs::path candidate = sibling(target_, ".tmp-" + unique_suffix());
     if (::mkdir(candidate.c_str(), 0755) == 0) {
       tmp_ = candidate;
       return;
     }
-    if (errno != EEXIST) throw_errno("cannot create a temporary directory beside '" + target_.string() + "'", errno);
+    if (errno != EEXIST)
+      throw UsageError(options_.label + " " + shown_path(target_) + ": cannot create a temporary directory beside it (" +
+                       std::strerror(errno) + "); valid: a path in a directory you can write");
   }
   throw std::runtime_error("cannot create a temporary directory beside '" + target_.string() + "'");
 }

@@ -33,8 +33,12 @@ struct AtomicDirOptions {
 
 class AtomicDir {
  public:
-  // Checks that TARGET's parent exists and that TARGET may be replaced (qta::UsageError
-  // otherwise; checked again by commit()), then creates the temporary directory.
+  // Checks TARGET by the path rules of qta/paths.h (empty, not UTF-8, too long, symbolic link
+  // loop or dangling link, parent missing or not writable, ...) and that it may be replaced
+  // (qta::UsageError otherwise; checked again by commit()), then creates the temporary
+  // directory. Temporary and lock names of a target near NAME_MAX are shortened (a prefix and a
+  // hash of the name). QTA_ATOMIC_DIR_NO_EXCHANGE=1 (tests) swaps by two renames under the lock,
+  // as on a filesystem without RENAME_EXCHANGE.
   explicit AtomicDir(std::filesystem::path target, AtomicDirOptions options = {});
   // Removes the temporary directory unless it was committed or kept.
   ~AtomicDir();
@@ -43,7 +47,8 @@ class AtomicDir {
 
   // Where to write the tree (the temporary directory).
   const std::filesystem::path& path() const { return tmp_; }
-  // TARGET, absolute and normalized ("out/dir/" names "out/dir").
+  // TARGET, absolute and normalized ("out/dir/" and "out/dir/." name "out/dir"; a symbolic
+  // link to a directory is resolved to it).
   const std::filesystem::path& target() const { return target_; }
   bool committed() const { return done_; }
 
@@ -62,6 +67,13 @@ class AtomicDir {
   AtomicDirOptions options_;
   bool done_ = false;
 };
+
+// The checks of the constructor without creating anything, for a caller that wants them before
+// any work (qta synth checks --out before it generates): the path rules of qta/paths.h, then
+// the replacement rule above. Returns the target as AtomicDir will use it (absolute, a link to a
+// directory resolved); throws qta::UsageError.
+std::filesystem::path check_atomic_target(const std::filesystem::path& target, const AtomicDirOptions& options = {},
+                                          bool parents_may_be_missing = false);
 
 // True if `target` does not exist or may be replaced under `options` (see above).
 bool is_replaceable(const std::filesystem::path& target, const AtomicDirOptions& options = {});
