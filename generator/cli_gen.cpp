@@ -12,6 +12,10 @@
 
 #include "qta/cli.h"
 #include "qta/golden/workloads.h"
+#include "qta/atomic_dir.h"
+#include "qta/options.h"
+#include "qta/paths.h"
+#include "qta/text_io.h"
 #include "qta/gen/generate.h"
 #include "qta/perf/perf.h"
 
@@ -35,8 +39,10 @@ void register_gen(CLI::App& app) {
   auto opts = std::make_shared<GenOptions>();
   auto* cmd = app.add_subcommand("gen", "generate the accelerator RTL for one configuration (docs/config.md)");
   qta::gen::add_config_flags(*cmd, opts->fields, opts->config_file);
-  cmd->add_option("-o,--out", opts->out_dir, "output directory (written atomically)")->required();
-  cmd->add_option("--templates", opts->template_dir, "template directory (default: <source>/templates)");
+  qta::add_text_option(*cmd, "-o,--out", opts->out_dir, "output directory (written atomically)", {}, "a directory path")
+      ->required();
+  qta::add_text_option(*cmd, "--templates", opts->template_dir, "template directory (default: <source>/templates)", {},
+                       "a directory path");
   cmd->callback([opts] { run_gen(*opts); });
 }
 
@@ -47,15 +53,10 @@ struct PerfOptions {
   std::string json_file;
 };
 
-void check_arg(const char* name, int64_t v, int64_t lo, int64_t hi) {
-  if (v < lo || v > hi)
-    throw qta::UsageError(fmt::format("--{} = {} is out of range: valid {}..{}", name, v, lo, hi));
-}
-
 void run_perf(const PerfOptions& o) {
   using namespace qta::perf;
   const qta::gen::Config cfg = qta::gen::config_from_flags(o.config_file, o.fields);
-  check_arg("rank", o.rank, 1, 1024);
+  if (!o.json_file.empty()) qta::check_output_file(o.json_file, {"--json"});  // before the work
   const Array arr{cfg->rows, cfg->cols};
   nlohmann::ordered_json report;
   report["array"] = {{"rows", arr.rows}, {"cols", arr.cols}};
@@ -108,9 +109,16 @@ void run_perf(const PerfOptions& o) {
   report["total"] = {{"ws_cycles", all_ws}, {"os_cycles", all_os}, {"auto_cycles", all_auto}, {"macs", all_macs},
                      {"speedup_vs_ws", double(all_ws) / all_auto}, {"speedup_vs_os", double(all_os) / all_auto}};
   if (!o.json_file.empty()) {
-    std::ofstream out(o.json_file);
-    if (!out) throw qta::UsageError(fmt::format("--json '{}' cannot be written", o.json_file));
-    out << report.dump(2) << "\n";
+    // Beside the file, then renamed: the JSON appears complete or not at all.
+    const std::filesystem::path target = qta::check_output_file(o.json_file, {"--json"});
+    const std::filesystem::path tmp = target.string() + ".tmp-" + qta::unique_suffix();
+    qta::write_text(tmp, report.dump(2) + "\n");
+    std::error_code ec;
+    std::filesystem::rename(tmp, target, ec);
+    if (ec) {
+      std::filesystem::remove(tmp, ec);
+      throw qta::UsageError(fmt::format("--json {} cannot be written ({})", qta::shown_path(o.json_file), ec.message()));
+    }
   }
 }
 
@@ -118,8 +126,8 @@ void register_perf(CLI::App& app) {
   auto opts = std::make_shared<PerfOptions>();
   auto* cmd = app.add_subcommand("perf", "predicted WS / OS / AUTO cycles of the LoRA GEMMs on SD v1.5 shapes");
   qta::gen::add_config_flags(*cmd, opts->fields, opts->config_file);
-  cmd->add_option("--rank", opts->rank, "LoRA rank r, 1..1024");
-  cmd->add_option("--json", opts->json_file, "also write the numbers as JSON");
+  qta::add_int_option(*cmd, "--rank", opts->rank, 1, 1024, "LoRA rank r");
+  qta::add_text_option(*cmd, "--json", opts->json_file, "also write the numbers as JSON", {}, "a file path");
   cmd->callback([opts] { run_perf(*opts); });
 }
 

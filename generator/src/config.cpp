@@ -5,13 +5,15 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "qta/cli.h"
 #include "qta/hash.h"
+#include "qta/json_read.h"
+#include "qta/number.h"
+#include "qta/options.h"
+#include "qta/strings.h"
 #include "qta/version.h"
 
 namespace qta::gen {
@@ -100,28 +102,29 @@ std::vector<std::string> field_names() {
   return v;
 }
 
-// Static checks of one JSON value against its row: type and range (or choice).
+// Static checks of one JSON value against its row: type and range (or choice). Values are shown
+// bounded (shown_json): a 10 MB string gives a short message.
 void check_value(const ConfigField& f, const json& v) {
   if (f.kind == ConfigField::Kind::Choice) {
     if (!v.is_string())
-      fail(fmt::format("field '{}' = {} has the wrong type: expected a string, valid {}", f.name, v.dump(),
+      fail(fmt::format("field '{}' = {} has the wrong type: expected a string; valid: {}", f.name, qta::shown_json(v),
                        f.valid_doc));
     for (const auto& c : f.choices)
       if (c == v.get<std::string>()) return;
-    fail(fmt::format("field '{}' = {} is not a valid mode: valid {}", f.name, v.dump(), join(f.choices)));
+    fail(fmt::format("field '{}' = {} is not a valid mode; valid: {}", f.name, qta::shown_json(v), join(f.choices)));
   }
   if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
-    fail(fmt::format("field '{}' = {} is out of range: valid {}", f.name, v.dump(), f.valid_doc));
+    fail(fmt::format("field '{}' = {} is out of range; valid: {}", f.name, qta::shown_json(v), f.valid_doc));
   if (!v.is_number_integer())
-    fail(fmt::format("field '{}' = {} has the wrong type: expected an integer, valid {}", f.name, v.dump(),
+    fail(fmt::format("field '{}' = {} has the wrong type: expected an integer; valid: {}", f.name, qta::shown_json(v),
                      f.valid_doc));
   const int64_t x = v.get<int64_t>();
-  if (x < f.lo || x > f.hi) fail(fmt::format("field '{}' = {} is out of range: valid {}", f.name, x, f.valid_doc));
+  if (x < f.lo || x > f.hi) fail(fmt::format("field '{}' = {} is out of range; valid: {}", f.name, x, f.valid_doc));
 }
 
 void check_range(const char* field, int64_t value, int64_t lo, int64_t hi, const std::string& why = "") {
   if (value < lo || value > hi)
-    fail(fmt::format("field '{}' = {} is out of range: valid {}..{}{}", field, value, lo, hi, why));
+    fail(fmt::format("field '{}' = {} is out of range; valid: {}..{}{}", field, value, lo, hi, why));
 }
 
 bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
@@ -129,29 +132,53 @@ bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 void check_depth(const char* field, int64_t depth, int64_t min_depth, int banks) {
   check_range(field, depth, min_depth, kMaxDepth, " (the minimum holds one tile)");
   if (depth % banks != 0)
-    fail(fmt::format("field '{}' = {} is not a multiple of banks = {}: valid depths are multiples of banks",
+    fail(fmt::format("field '{}' = {} is not a multiple of banks = {}; valid: depths that are multiples of banks",
                      field, depth, banks));
 }
 
-// A flag's text as the JSON value of its field: strict decimal for integers (no octal, hex,
-// sign tricks or empty strings), the text itself for choices.
+// A flag's text as the JSON value of its field: integers through the one number parser
+// (qta/number.h: decimal only, no octal, hex or empty text, overflow reported as typed), the
+// text itself for choices (checked by check_value).
 json parse_override(const std::string& key, const std::string& text) {
   const ConfigField* f = find_field(key);
-  if (!f) fail(fmt::format("unknown field '{}': valid fields are {}", key, join(field_names())));
-  if (f->kind == ConfigField::Kind::Choice) return json(text);
-  const bool digits = !text.empty() && text.find_first_not_of("0123456789", text[0] == '-' ? 1 : 0) == std::string::npos &&
-                      text != "-";
-  const size_t first = text[0] == '-' ? 1 : 0;
-  if (digits && text.size() > first + 1 && text[first] == '0')
-    fail(fmt::format("field '{}' = \"{}\" has a leading zero: expected a decimal integer without one (no octal), "
-                     "valid {}", key, text, f->valid_doc));
-  if (!digits)
-    fail(fmt::format("field '{}' = \"{}\" has the wrong type: expected an integer (decimal digits), valid {}", key, text,
-                     f->valid_doc));
-  errno = 0;
-  const long long v = std::strtoll(text.c_str(), nullptr, 10);
-  if (errno == ERANGE) fail(fmt::format("field '{}' = {} is out of range: valid {}", key, text, f->valid_doc));
-  return json(static_cast<int64_t>(v));
+  if (!f) fail(fmt::format("unknown field '{}': valid fields are {}", qta::shown(key), join(field_names())));
+  if (f->kind == ConfigField::Kind::Choice) {
+    if (text.empty()) fail(fmt::format("field '{}' = \"\" is empty; valid: {}", key, join(f->choices)));
+    return json(text);
+  }
+  return json(qta::parse_int(text, "config: field '" + key + "'", f->lo, f->hi, f->valid_doc));
+}
+
+// The configuration file's text as JSON by the strict reader (qta/json_read.h): depth limit,
+// no duplicate keys, no NUL, numbers out of range named with their field.
+json read_config_json(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) fail(fmt::format("cannot open configuration file '{}'", qta::shown(file.string(), 200)));
+  // Read with a cap: a pipe or a device (/dev/zero) must not fill the memory.
+  constexpr size_t kMaxBytes = size_t{64} << 20;
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, size_t(in.gcount()));
+    if (text.size() > kMaxBytes)
+      fail(fmt::format("configuration file '{}' is larger than 64 MiB; valid: a JSON file of at most 64 MiB",
+                       qta::shown(file.string(), 200)));
+  }
+  if (in.bad()) fail(fmt::format("cannot read configuration file '{}'", qta::shown(file.string(), 200)));
+  qta::JsonReadOptions o;
+  o.source = "'" + qta::shown(file.string(), 200) + "'";
+  o.max_depth = 8;  // the schema is flat: one object of numbers and strings
+  o.out_of_range = [](const std::string& path, const std::string& token, bool integer) {
+    const ConfigField* f = find_field(path);
+    if (f && f->kind == ConfigField::Kind::Integer)
+      fail(fmt::format("field '{}' = {} is out of range; valid: {}", path, qta::shown(token), f->valid_doc));
+    if (f)
+      fail(fmt::format("field '{}' = {} has the wrong type: expected a string; valid: {}", path, qta::shown(token),
+                       f->valid_doc));
+    fail(fmt::format("'{}' = {} is out of range ({}); valid: the fields {}", qta::shown(path), qta::shown(token),
+                     integer ? "beyond 64 bits" : "beyond a double", join(field_names())));
+  };
+  return qta::parse_json_strict(text, o);
 }
 
 }  // namespace
@@ -216,7 +243,7 @@ Config Config::validate(ConfigFields c) {
   check_range("acc_width", c.acc_width, 2 * c.data_width, 32,
               fmt::format(" (at least 2 * data_width = {}, at most 32)", 2 * c.data_width));
   if (!is_power_of_two(c.banks))
-    fail(fmt::format("field 'banks' = {} is not a power of two: valid 1, 2, 4, 8, 16", c.banks));
+    fail(fmt::format("field 'banks' = {} is not a power of two; valid: 1, 2, 4, 8, 16", c.banks));
   if (c.input_depth == kDerived) c.input_depth = default_input_depth(c.rows, c.cols);
   if (c.weight_depth == kDerived) c.weight_depth = default_weight_depth(c.rows, c.cols);
   if (c.output_depth == kDerived) c.output_depth = default_output_depth(c.rows, c.cols);
@@ -246,8 +273,7 @@ Config config_from_json(const json& j) {
     if (key == "config_hash") continue;  // derived; written by `qta gen`, recomputed here
     const ConfigField* f = find_field(key);
     if (!f)
-      fail(fmt::format("unknown field '{}': valid fields are {}", key.size() > 64 ? key.substr(0, 64) + "..." : key,
-                       join(field_names())));
+      fail(fmt::format("unknown field '{}': valid fields are {}", qta::shown(key, 64), join(field_names())));
     check_value(*f, value);
     f->set(c, value);
   }
@@ -267,8 +293,8 @@ std::vector<std::string> named_configs() {
 fs::path named_config_path(const std::string& name) {
   for (const auto& n : named_configs())
     if (n == name) return fs::path(qta::kSourceDir) / "generator" / "configs" / (name + ".json");
-  fail(fmt::format("'{}' is neither a configuration file nor a named configuration: valid names are {}", name,
-                   join(named_configs())));
+  fail(fmt::format("'{}' is neither a configuration file nor a named configuration: valid names are {}",
+                   qta::shown(name, 200), join(named_configs())));
 }
 
 Config load_config(const std::optional<fs::path>& file_in, const Overrides& overrides) {
@@ -276,27 +302,23 @@ Config load_config(const std::optional<fs::path>& file_in, const Overrides& over
   if (file_in) {
     fs::path file = *file_in;
     // A bare name without a path or an extension is a named configuration (generator/configs).
-    if (!fs::exists(file) && file.extension().empty() && !file.has_parent_path()) file = named_config_path(file.string());
-    if (fs::is_directory(file)) fail(fmt::format("configuration file '{}' is a directory: valid is a JSON file", file.string()));
-    std::ifstream in(file, std::ios::binary);
-    if (!in) fail(fmt::format("cannot open configuration file '{}'", file.string()));
-    std::ostringstream text;
-    text << in.rdbuf();
-    try {
-      j = json::parse(text.str());
-    } catch (const json::exception& e) {
-      fail(fmt::format("'{}' is not valid JSON: {}", file.string(), e.what()));
-    }
-    if (!j.is_object()) fail(fmt::format("'{}' must hold a JSON object", file.string()));
+    std::error_code ec;
+    if (file.empty()) fail("--config is empty: valid is a JSON file or a named configuration");
+    if (!fs::exists(file, ec) && file.extension().empty() && !file.has_parent_path()) file = named_config_path(file.string());
+    if (fs::is_directory(file, ec))
+      fail(fmt::format("configuration file '{}' is a directory: valid is a JSON file", qta::shown(file.string(), 200)));
+    j = read_config_json(file);
+    if (!j.is_object())
+      fail(fmt::format("'{}' must hold a JSON object, not {}", qta::shown(file.string(), 200), j.type_name()));
   }
   for (const auto& [key, text] : overrides) j[key] = parse_override(key, text);
   return config_from_json(j);
 }
 
 void add_config_flags(CLI::App& cmd, Overrides& overrides, std::string& config_file) {
-  cmd.add_option("--config", config_file,
-                 "configuration: a JSON file, or a named configuration (" + join(named_configs()) +
-                     "); the field flags override it");
+  qta::add_text_option(cmd, "--config", config_file,
+                       "configuration: a JSON file, or a named configuration (" + join(named_configs()) +
+                           "); the field flags override it");
   for (const auto& f : config_fields()) {
     std::string help = f.help + " (" + f.valid_doc + "; default " + f.default_doc + ")";
     // Text, not an integer: parse_override does the strict decimal conversion and the message.

@@ -14,6 +14,7 @@
 
 #include "qta/atomic_dir.h"
 #include "qta/mustache.h"
+#include "qta/paths.h"
 #include "qta/cli.h"
 #include "qta/text_io.h"
 #include "qta/version.h"
@@ -142,8 +143,16 @@ void generate(const Config& config, const fs::path& out_dir_in, const std::strin
   qta::AtomicDir staged(out_dir_in, {{"manifest.json"}, "--out", "qta gen"});
   const fs::path& out_dir = staged.target();  // absolute, "out/dir/" -> "out/dir"
   const fs::path& tmp = staged.path();
-  if (!fs::is_directory(template_dir))
-    throw qta::UsageError(fmt::format("template directory '{}' does not exist", template_dir.string()));
+  std::error_code ec;
+  if (!fs::is_directory(template_dir, ec))
+    throw qta::UsageError(fmt::format("template directory {} does not exist; valid: a directory holding the templates "
+                                      "of <source>/templates", qta::shown_path(template_dir)));
+  std::vector<std::string> needed = {"qta_top.f.mustache", "qta.core.mustache"};
+  for (const auto& m : module_names()) needed.push_back(m + ".v.mustache");
+  for (const auto& t : needed)
+    if (!fs::is_regular_file(template_dir / t, ec))
+      throw qta::UsageError(fmt::format("template directory {} has no {}; valid: a directory holding the templates of "
+                                        "<source>/templates", qta::shown_path(template_dir), t));
   fs::create_directories(tmp / "rtl");
   const data verilog = template_data(config, header_comment(config, command, "//"));
   const data hashed = template_data(config, header_comment(config, command, "#"));

@@ -36,7 +36,7 @@ expect typo_flag     "'rounding'|\"rnd\"|rne, sr, both" --rounding rnd
 expect typo_file     "'dataflows'|\"wss\"|ws, os, both" --config "$work/typo_mode.json"
 expect unknown_key   "'colums'|valid fields"           --config "$work/unknown_key.json"
 expect wrong_type    "'rows'|expected an integer"      --config "$work/wrong_type.json"
-expect not_integer   "'rows'|\"eight\"|expected an integer" --rows eight
+expect not_integer   "'rows'|\"eight\"|not an integer|1..128" --rows eight
 expect broken_json   "not valid JSON"                  --config "$work/broken.json"
 expect missing_file  "cannot open"                     --config "$work/nope.json"
 expect bad_mutation  "'mutation'|\"flip\""             --mutation flip
