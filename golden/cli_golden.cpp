@@ -9,6 +9,9 @@
 #include "qta/golden/npy.h"
 #include "qta/golden/train.h"
 #include "qta/golden/workloads.h"
+#include "qta/memory.h"
+#include "qta/options.h"
+#include "qta/paths.h"
 #include "qta/version.h"
 
 namespace qta::golden {
@@ -28,13 +31,26 @@ struct LoraOptions {
   std::string dump;
 };
 
-void add_shape_options(CLI::App* cmd, LoraShape& shape, bool& alpha_set) {
-  cmd->add_option("--tokens", shape.tokens, "N, rows of X")->capture_default_str();
-  cmd->add_option("--d-in", shape.d_in, "input width")->capture_default_str();
-  cmd->add_option("--d-out", shape.d_out, "output width")->capture_default_str();
-  cmd->add_option("--rank", shape.rank, "LoRA rank r, 1..min(d_in, d_out)")->capture_default_str();
-  cmd->add_option_function<double>("--alpha", [&](double a) { shape.alpha = a; alpha_set = true; },
-                                   "LoRA alpha, s = alpha / r (default: alpha = r)");
+// The shape flags. Each is checked by the number parser as it is read (decimal, in range, never
+// empty); cross-field rules (rank <= min(d_in, d_out)) by LoraShape::validate.
+CLI::Option* add_shape_options(CLI::App* cmd, LoraShape& shape) {
+  add_int_option(*cmd, "--tokens", shape.tokens, 1, kMaxLoraDim, "N, rows of X");
+  add_int_option(*cmd, "--d-in", shape.d_in, 1, kMaxLoraDim, "input width");
+  add_int_option(*cmd, "--d-out", shape.d_out, 1, kMaxLoraDim, "output width");
+  add_int_option(*cmd, "--rank", shape.rank, 1, kMaxLoraDim, "LoRA rank r, at most min(d_in, d_out)");
+  RealRange alpha{kMinAlpha, kMaxAlpha};
+  alpha.doc = fmt::format("{:g}..{:g}", kMinAlpha, kMaxAlpha);
+  return add_real_option(*cmd, "--alpha", shape.alpha, alpha, "LoRA alpha, s = alpha / r (default: alpha = r)")
+      ->default_str("r");
+}
+
+// A run bigger than the memory is refused before anything is allocated.
+void require_lora_memory(const char* command, const LoraShape& sh, uint64_t need) {
+  require_memory(need,
+                 fmt::format("golden {} with tokens={} d_in={} d_out={} rank={}", command, sh.tokens, sh.d_in, sh.d_out,
+                             sh.rank),
+                 "a shape that fits: the largest tensors are tokens x d_in, tokens x d_out and d_in x d_out (4 bytes "
+                 "an element, about 18 copies of each)");
 }
 
 void dump_step(TensorDump& dump, const GemmStep& st) {
@@ -50,8 +66,12 @@ void run_lora(const LoraOptions& o, bool alpha_set) {
   qc.seed = o.seed;
   qc.bwd_rounding = parse_rounding(o.bwd_rounding);
   qc.validate();
+  require_lora_memory("lora", shape, lora_step_memory_bytes(shape));
   std::optional<TensorDump> dump;
-  if (!o.dump.empty()) dump.emplace(o.dump);  // validates the directory before any work
+  if (!o.dump.empty()) dump.emplace(o.dump);  // checks the path (qta/paths.h) before any work
+  if (lora_step_macs(shape) >= 4 * kProgressMacs)
+    spdlog::info("golden lora: {:.2g} multiply-accumulates (FP32 and INT); each large GEMM is announced below",
+                 lora_step_macs(shape));
 
   Rng rng(o.seed);
   const LoraParams p = random_lora_params(shape, rng);
@@ -121,6 +141,8 @@ void run_train(TrainOptions o, bool alpha_set) {
   if (!alpha_set) o.cfg.shape.alpha = double(o.cfg.shape.rank);
   o.cfg.quant.bwd_rounding = parse_rounding(o.bwd_rounding);
   o.cfg.quant.seed = o.cfg.seed;
+  o.cfg.validate();
+  require_lora_memory("train", o.cfg.shape, train_memory_bytes(o.cfg));
   const TrainResult r = train_lora(o.cfg);
   const auto& sh = o.cfg.shape;
   fmt::print("LoRA training on synthetic data: tokens={} d_in={} d_out={} rank={} steps={} optimizer={} lr={} "
@@ -155,31 +177,35 @@ void qta::register_golden_cli(CLI::App& app, int& /*exit_code*/) {
   golden->require_subcommand(1);
 
   auto lora = std::make_shared<LoraOptions>();
-  auto lora_alpha = std::make_shared<bool>(false);
   auto* lc = golden->add_subcommand("lora", "one forward+backward step of a LoRA layer, FP32 and INT, compared");
-  add_shape_options(lc, lora->shape, *lora_alpha);
-  lc->add_option("--q", lora->q, "operand width in bits, 2..16")->capture_default_str();
-  lc->add_option("--seed", lora->seed, "random seed of data and parameters")->capture_default_str();
-  lc->add_option("--bwd-rounding", lora->bwd_rounding, "rounding of error/gradient GEMM outputs: rne or sr")
-      ->capture_default_str();
-  lc->add_option("--dump", lora->dump, "write every tensor as .npy plus manifest.json into this new directory");
-  lc->callback([lora, lora_alpha] { run_lora(*lora, *lora_alpha); });
+  CLI::Option* lora_alpha = add_shape_options(lc, lora->shape);
+  add_int_option(*lc, "--q", lora->q, kMinBits, kMaxBits, "operand width in bits");
+  add_seed_option(*lc, "--seed", lora->seed, "random seed of data and parameters");
+  add_text_option(*lc, "--bwd-rounding", lora->bwd_rounding, "rounding of error/gradient GEMM outputs: rne or sr");
+  add_text_option(*lc, "--dump", lora->dump, "write every tensor as .npy plus manifest.json into this new directory",
+                  {}, "a directory path");
+  lc->callback([lora, lora_alpha] { run_lora(*lora, lora_alpha->count() > 0); });
 
   auto train = std::make_shared<TrainOptions>();
-  auto train_alpha = std::make_shared<bool>(false);
   auto* tc = golden->add_subcommand("train", "FP32 and INT LoRA training side by side on synthetic teacher data");
-  add_shape_options(tc, train->cfg.shape, *train_alpha);
-  tc->add_option("--steps", train->cfg.steps, "training steps")->capture_default_str();
-  tc->add_option("--seed", train->cfg.seed, "random seed")->capture_default_str();
-  tc->add_option("--optimizer", train->cfg.opt.kind, "adam or sgd")->capture_default_str();
-  tc->add_option("--lr", train->cfg.opt.lr, "learning rate")->capture_default_str();
-  tc->add_option("--momentum", train->cfg.opt.momentum, "SGD momentum")->capture_default_str();
-  tc->add_option("--noise", train->cfg.noise, "label noise std (noise floor = 0.5 noise^2)")->capture_default_str();
-  tc->add_option("--q", train->cfg.quant.q, "operand width in bits, 2..16")->capture_default_str();
-  tc->add_option("--bwd-rounding", train->bwd_rounding, "rne or sr")->capture_default_str();
-  tc->add_option("--tolerance", train->tolerance, "exit 1 if INT final loss > (1 + tolerance) * FP32 final loss")
-      ->capture_default_str();
-  tc->callback([train, train_alpha] { run_train(*train, *train_alpha); });
+  CLI::Option* train_alpha = add_shape_options(tc, train->cfg.shape);
+  add_int_option(*tc, "--steps", train->cfg.steps, 1, 1000000, "training steps");
+  add_seed_option(*tc, "--seed", train->cfg.seed, "random seed");
+  add_text_option(*tc, "--optimizer", train->cfg.opt.kind, "adam or sgd");
+  RealRange positive{0, std::numeric_limits<double>::max(), true};
+  positive.doc = "a positive finite number";
+  add_real_option(*tc, "--lr", train->cfg.opt.lr, positive, "learning rate (too large: training diverges, exit 1)");
+  add_real_option(*tc, "--momentum", train->cfg.opt.momentum, RealRange{0, 1, false, true}, "SGD momentum");
+  RealRange noise{0, kMaxNoise};
+  noise.doc = fmt::format("0..{:g}", kMaxNoise);
+  add_real_option(*tc, "--noise", train->cfg.noise, noise, "label noise std (noise floor = 0.5 noise^2)");
+  add_int_option(*tc, "--q", train->cfg.quant.q, kMinBits, kMaxBits, "operand width in bits");
+  add_text_option(*tc, "--bwd-rounding", train->bwd_rounding, "rne or sr");
+  RealRange tolerance{0, 1e6};
+  tolerance.doc = "0..1e6";
+  add_real_option(*tc, "--tolerance", train->tolerance, tolerance,
+                  "exit 1 if INT final loss > (1 + tolerance) * FP32 final loss");
+  tc->callback([train, train_alpha] { run_train(*train, train_alpha->count() > 0); });
 
   auto* wc = golden->add_subcommand("workloads", "the Stable Diffusion v1.5 cross-attention LoRA layer table");
   wc->callback([] {

@@ -15,13 +15,30 @@ void require_range(const char* field, int64_t value, int64_t lo, int64_t hi) {
 }  // namespace
 
 void LoraShape::validate() const {
-  constexpr int64_t kMaxDim = 1 << 16;
-  require_range("tokens", tokens, 1, kMaxDim);
-  require_range("d_in", d_in, 1, kMaxDim);
-  require_range("d_out", d_out, 1, kMaxDim);
+  require_range("tokens", tokens, 1, kMaxLoraDim);
+  require_range("d_in", d_in, 1, kMaxLoraDim);
+  require_range("d_out", d_out, 1, kMaxLoraDim);
   require_range("rank", rank, 1, std::min(d_in, d_out));
-  if (!(alpha > 0) || !std::isfinite(alpha))
-    throw UsageError(fmt::format("alpha = {} is not valid; valid: a positive finite number", alpha));
+  if (!(alpha >= kMinAlpha && alpha <= kMaxAlpha))
+    throw UsageError(fmt::format("alpha = {} is out of range; valid: {:g}..{:g} (s = alpha / rank)", alpha, kMinAlpha,
+                                 kMaxAlpha));
+}
+
+uint64_t lora_step_memory_bytes(const LoraShape& sh) {
+  // Elements kept at the peak (the end of lora_step_quantized, with the FP32 results alive), by
+  // shape; every element is 4 bytes (float or int32). Counted from run_lora: FP32 x, dx and
+  // temporaries (T x I: 5), INT tensors x, dx0, dx1, dx, their dequantized dx, the steps'
+  // operand copies and accumulators (T x I: 13); W in FP32, INT, a local copy and two steps
+  // (I x O: 5); T x O the same way (18); rank-sized tensors (about 24 each).
+  const double t = double(sh.tokens), i = double(sh.d_in), o = double(sh.d_out), r = double(sh.rank);
+  const double elements = 18 * t * i + 5 * i * o + 18 * t * o + 24 * r * (t + i + o);
+  return uint64_t(4 * elements) + (uint64_t{16} << 20);  // plus the program itself
+}
+
+double lora_step_macs(const LoraShape& sh) {
+  const double t = double(sh.tokens), i = double(sh.d_in), o = double(sh.d_out), r = double(sh.rank);
+  // X W, dY W^T (t i o each), and the rank-sized GEMMs, once in FP32 and once in INT.
+  return 2 * (2 * t * i * o + r * (2 * t * i + 2 * t * o + t * i + t * o));
 }
 
 LoraParams random_lora_params(const LoraShape& shape, Rng& rng) {
@@ -34,6 +51,7 @@ LoraParams random_lora_params(const LoraShape& shape, Rng& rng) {
 
 LoraForward lora_forward_fp32(const LoraParams& p, const MatF& x, double s) {
   LoraForward f;
+  note_long_gemm("fwd_xw (FP32)", x.rows, p.w.cols, x.cols);
   f.h = matmul(x, Op::N, p.a, Op::N);                   // H = X A
   const MatF y0 = matmul(x, Op::N, p.w, Op::N);         // X W
   const MatF y1 = matmul(f.h, Op::N, p.b, Op::T);       // H B^T
@@ -43,6 +61,7 @@ LoraForward lora_forward_fp32(const LoraParams& p, const MatF& x, double s) {
 
 LoraGrads lora_backward_fp32(const LoraParams& p, const MatF& x, const LoraForward& fwd, const MatF& dy, double s) {
   LoraGrads g;
+  note_long_gemm("bwd_dywt (FP32)", dy.rows, p.w.rows, dy.cols);
   g.g = matmul(dy, Op::N, p.b, Op::N);                                     // G = dY B
   g.dx = add(matmul(dy, Op::N, p.w, Op::T), scaled(matmul(g.g, Op::N, p.a, Op::T), float(s)));  // dY W^T + s G A^T
   g.da = scaled(matmul(x, Op::T, g.g, Op::N), float(s));                   // s X^T G

@@ -14,7 +14,7 @@ int32_t qmax_for(int q) {
 }
 
 double scale_for(float amax, int q) {
-  if (!std::isfinite(amax)) throw UsageError(fmt::format("tensor contains a non-finite value (max|x| = {})", amax));
+  if (!std::isfinite(amax)) throw NonFiniteError(fmt::format("tensor contains a non-finite value (max|x| = {})", amax));
   return amax == 0.0f ? 1.0 : double(amax) / double(qmax_for(q));
 }
 

@@ -1,6 +1,7 @@
 #include "qta/golden/step.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "qta/cli.h"
 #include "qta/golden/gemm.h"
@@ -12,6 +13,11 @@ void QuantConfig::validate() const {
   qmax_for(q);  // throws for q outside 2..16
   if (acc_width < 2 || acc_width > 32)
     throw UsageError(fmt::format("accumulator width {} is not supported; valid: 2..32 bits", acc_width));
+}
+
+void note_long_gemm(const std::string& name, int64_t m, int64_t n, int64_t k) {
+  const double macs = double(m) * double(n) * double(k);
+  if (macs >= kProgressMacs) spdlog::info("gemm {}: {} x {} x {}, {:.2g} MACs", name, m, n, k, macs);
 }
 
 uint32_t derive_sr_seed(uint64_t seed, const std::string& step_name) {
@@ -38,6 +44,7 @@ GemmStep run_gemm_step(const std::string& name, const std::string& a_name, const
   st.extra = extra;
   st.rounding = rounding;
   st.sr_seed = derive_sr_seed(cfg.seed, name);
+  note_long_gemm(name + " (INT)", st.m, st.n, st.k);
   st.acc = gemm_int(a.values, op_a, b.values, op_b, cfg.q, cfg.acc_width);
   st.out = requantize(st.acc, cfg.q, rounding, st.sr_seed);
   // The output's real scale: the largest |acc| (real value amax * S_a * S_b * extra) maps to qmax.

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include "qta/cli.h"
 
@@ -10,7 +13,9 @@ namespace qta::golden {
 void OptimizerConfig::validate() const {
   if (kind != "adam" && kind != "sgd")
     throw UsageError(fmt::format("optimizer = '{}' is not known; valid: adam, sgd", kind));
-  if (!(lr > 0) || !std::isfinite(lr)) throw UsageError(fmt::format("lr = {} is not valid; valid: a positive number", lr));
+  if (!(lr > 0) || !std::isfinite(lr))
+    throw UsageError(fmt::format("lr = {} is not valid; valid: a positive finite number (one too large for the problem "
+                                 "makes training diverge, a failed check)", lr));
   if (!(momentum >= 0 && momentum < 1)) throw UsageError(fmt::format("momentum = {} is out of range; valid: [0, 1)", momentum));
 }
 
@@ -41,7 +46,9 @@ void TrainConfig::validate() const {
   opt.validate();
   quant.validate();
   if (steps < 1 || steps > 1000000) throw UsageError(fmt::format("steps = {} is out of range; valid: 1..1000000", steps));
-  if (!(noise >= 0) || !std::isfinite(noise)) throw UsageError(fmt::format("noise = {} is not valid; valid: >= 0", noise));
+  if (!(noise >= 0 && noise <= kMaxNoise))
+    throw UsageError(fmt::format("noise = {} is out of range; valid: 0..{:g} (the teacher's outputs are of unit scale)",
+                                 noise, kMaxNoise));
   if (eval_tokens < 1) throw UsageError(fmt::format("eval_tokens = {} is out of range; valid: >= 1", eval_tokens));
 }
 
@@ -74,6 +81,28 @@ struct Teacher {
 };
 }  // namespace
 
+uint64_t train_memory_bytes(const TrainConfig& cfg) {
+  // One step holds what `golden lora` holds, plus the teacher's and the two students'
+  // parameters and optimizer state, and the held-out batch with its targets.
+  const LoraShape& sh = cfg.shape;
+  const double i = double(sh.d_in), o = double(sh.d_out), r = double(sh.rank), e = double(cfg.eval_tokens);
+  return lora_step_memory_bytes(sh) + uint64_t(4 * (2 * i * o + 12 * r * (i + o) + 4 * e * (i + o)));
+}
+
+namespace {
+bool all_finite(const MatF& m) {
+  for (float v : m.data)
+    if (!std::isfinite(v)) return false;
+  return true;
+}
+
+[[noreturn]] void diverged(const TrainConfig& cfg, int step, const std::string& what) {
+  throw CheckFailed(fmt::format("check failed: training diverged at step {} of {}: {}; lr = {:g} ({}) is too large "
+                                "for this problem: try a smaller --lr",
+                                step, cfg.steps, what, cfg.opt.lr, cfg.opt.kind));
+}
+}  // namespace
+
 TrainResult train_lora(const TrainConfig& cfg) {
   cfg.validate();
   const LoraShape& sh = cfg.shape;
@@ -96,29 +125,51 @@ TrainResult train_lora(const TrainConfig& cfg) {
   r.initial_eval = mse_loss(lora_forward_fp32(fp, x_eval, s).y, t_eval);
 
   Optimizer opt_fp(cfg.opt), opt_q8(cfg.opt);
+  // Long runs report progress: about ten lines, when the whole run is at least a few seconds.
+  const bool progress = lora_step_macs(sh) * cfg.steps >= 8 * kProgressMacs;
+  const auto t0 = std::chrono::steady_clock::now();
   for (int step = 0; step < cfg.steps; ++step) {
     const MatF x = random_normal(sh.tokens, sh.d_in, 1.0, rng);
     const MatF t = teacher.targets(x, s, rng);
 
-    const LoraForward f = lora_forward_fp32(fp, x, s);
-    r.loss_fp32.push_back(mse_loss(f.y, t));
-    const LoraGrads g = lora_backward_fp32(fp, x, f, mse_grad(f.y, t), s);
-    opt_fp.update(fp.a, g.da, 0);
-    opt_fp.update(fp.b, g.db, 1);
-    opt_fp.next_step();
+    // A learning rate too large for the problem makes the parameters, and then the losses,
+    // overflow: a divergence (a failed check, exit 1), not bad input.
+    try {
+      const LoraForward f = lora_forward_fp32(fp, x, s);
+      r.loss_fp32.push_back(mse_loss(f.y, t));
+      const LoraGrads g = lora_backward_fp32(fp, x, f, mse_grad(f.y, t), s);
+      opt_fp.update(fp.a, g.da, 0);
+      opt_fp.update(fp.b, g.db, 1);
+      opt_fp.next_step();
 
-    QuantConfig qc = cfg.quant;
-    qc.seed = cfg.quant.seed * 1000003ull + uint64_t(step);  // fresh stochastic-rounding seeds each step
-    const LoraQuantStep qf = lora_forward_quantized(q8, quantize(x, qc.q), s, qc);
-    r.loss_int8.push_back(mse_loss(qf.y_host, t));
-    const LoraQuantStep qs = lora_step_quantized(q8, x, mse_grad(qf.y_host, t), s, qc);
-    opt_q8.update(q8.a, qs.da, 0);
-    opt_q8.update(q8.b, qs.db, 1);
-    opt_q8.next_step();
+      QuantConfig qc = cfg.quant;
+      qc.seed = cfg.quant.seed * 1000003ull + uint64_t(step);  // fresh stochastic-rounding seeds each step
+      const LoraQuantStep qf = lora_forward_quantized(q8, quantize(x, qc.q), s, qc);
+      r.loss_int8.push_back(mse_loss(qf.y_host, t));
+      const LoraQuantStep qs = lora_step_quantized(q8, x, mse_grad(qf.y_host, t), s, qc);
+      opt_q8.update(q8.a, qs.da, 0);
+      opt_q8.update(q8.b, qs.db, 1);
+      opt_q8.next_step();
+    } catch (const NonFiniteError& e) {
+      diverged(cfg, step + 1, e.what());
+    }
+    if (!std::isfinite(r.loss_fp32.back()) || !std::isfinite(r.loss_int8.back()))
+      diverged(cfg, step + 1, fmt::format("loss FP32 {:g}, INT {:g}", r.loss_fp32.back(), r.loss_int8.back()));
+    if (!all_finite(fp.a) || !all_finite(fp.b) || !all_finite(q8.a) || !all_finite(q8.b))
+      diverged(cfg, step + 1, "a parameter overflowed to inf or NaN");
+    if (progress && ((step + 1) % std::max(1, cfg.steps / 10) == 0 || step + 1 == cfg.steps))
+      spdlog::info("golden train: step {} of {} ({:.0f} s)", step + 1, cfg.steps,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  r.eval_fp32 = mse_loss(lora_forward_fp32(fp, x_eval, s).y, t_eval);
-  r.eval_int8 = mse_loss(lora_forward_quantized(q8, quantize(x_eval, cfg.quant.q), s, cfg.quant).y_host, t_eval);
-  r.eval_int8_params_fp32 = mse_loss(lora_forward_fp32(q8, x_eval, s).y, t_eval);
+  try {
+    r.eval_fp32 = mse_loss(lora_forward_fp32(fp, x_eval, s).y, t_eval);
+    r.eval_int8 = mse_loss(lora_forward_quantized(q8, quantize(x_eval, cfg.quant.q), s, cfg.quant).y_host, t_eval);
+    r.eval_int8_params_fp32 = mse_loss(lora_forward_fp32(q8, x_eval, s).y, t_eval);
+  } catch (const NonFiniteError& e) {
+    diverged(cfg, cfg.steps, std::string("held-out evaluation: ") + e.what());
+  }
+  if (!std::isfinite(r.eval_fp32) || !std::isfinite(r.eval_int8))
+    diverged(cfg, cfg.steps, fmt::format("held-out loss FP32 {:g}, INT {:g}", r.eval_fp32, r.eval_int8));
   return r;
 }
 

@@ -9,6 +9,12 @@
 
 namespace qta::golden {
 
+// Documented ranges (docs/interfaces.md section 6): tokens, d_in, d_out 1..65536, rank
+// 1..min(d_in, d_out), alpha 1e-6..1e6 (s = alpha / rank scales the LoRA branch; far beyond the
+// useful range, and keeps every FP32 intermediate finite for unit-scale data).
+inline constexpr int64_t kMaxLoraDim = int64_t{1} << 16;
+inline constexpr double kMinAlpha = 1e-6, kMaxAlpha = 1e6;
+
 struct LoraShape {
   int64_t tokens = 64;  // N, rows of X
   int64_t d_in = 32;
@@ -54,6 +60,13 @@ struct LoraQuantStep {
                                 // host's loss sees (the loss is host-side FP32, like softmax)
 };
 LoraQuantStep lora_step_quantized(const LoraParams& p, const MatF& x, const MatF& dy, double s, const QuantConfig& cfg);
+
+// Memory `qta golden lora` holds at its peak for this shape, in bytes (every FP32 and INT tensor
+// it keeps, the GEMM steps' operand copies and accumulators, and the largest temporaries), for
+// refusing up front what cannot fit. An estimate within about 25% of the measured peak RSS.
+uint64_t lora_step_memory_bytes(const LoraShape& shape);
+// Multiply-accumulates of one FP32 plus one INT forward and backward step.
+double lora_step_macs(const LoraShape& shape);
 // Forward only (used by evaluation and by the attention block).
 LoraQuantStep lora_forward_quantized(const LoraParams& p, const QTensor& x, double s, const QuantConfig& cfg,
                                      const std::string& prefix = "");

@@ -31,6 +31,8 @@ class Optimizer {
   MatF m_[2], v_[2];
 };
 
+inline constexpr double kMaxNoise = 1e6;  // label noise std, 0..1e6
+
 struct TrainConfig {
   LoraShape shape{64, 32, 48, 4, 4};
   int steps = 200;
@@ -55,6 +57,11 @@ struct TrainResult {
 double mse_loss(const MatF& y, const MatF& target);
 MatF mse_grad(const MatF& y, const MatF& target);
 
+// Throws qta::UsageError for a bad configuration, qta::CheckFailed ("training diverged at step
+// N ...") if the losses or parameters overflow (a learning rate too large for the problem).
 TrainResult train_lora(const TrainConfig& cfg);
+// Peak memory of train_lora, in bytes (lora_step_memory_bytes plus parameters, optimizer state
+// and the held-out batch).
+uint64_t train_memory_bytes(const TrainConfig& cfg);
 
 }  // namespace qta::golden
