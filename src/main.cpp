@@ -6,6 +6,7 @@
 #include <string>
 
 #include "qta/cli.h"
+#include "qta/strings.h"
 #include "qta/version.h"
 
 namespace {
@@ -18,11 +19,22 @@ void register_regress_cli(CLI::App& app, int& exit_code);  // regress/cli_regres
 
 const std::string& qta::invocation() { return g_invocation; }
 
+namespace {
+// Every message main() prints for a failed run: valid UTF-8 (invalid bytes as \xNN) and at most
+// 4 kB, whatever the input was (docs/interfaces.md section 5).
+std::string printable(const char* what, size_t max = 4096) {
+  return qta::bounded_message(qta::utf8_escaped(what), max);
+}
+}  // namespace
+
 int main(int argc, char** argv) {
+  // The command line as generated files record it (manifest.json, headers): an argument that is
+  // not valid UTF-8 is recorded with its invalid bytes as the text \xNN, so the JSON stays valid.
   for (int i = 0; i < argc; ++i) {
     if (i) g_invocation += ' ';
-    g_invocation += (i == 0 ? std::string("qta") : std::string(argv[i]));
+    g_invocation += (i == 0 ? std::string("qta") : qta::utf8_escaped(argv[i]));
   }
+  spdlog::set_pattern("[%l] %v");  // also for errors found while the command line is parsed
 
   CLI::App app{"qta: generate, verify, synthesize and model a quantized-training LoRA accelerator"};
   app.set_version_flag("--version", std::string("qta ") + qta::kVersion);
@@ -55,16 +67,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // CLI11's own messages (unknown flag, missing value) repeat what was typed: bounded too.
+    spdlog::error("{}", printable(e.what(), 400));
+    spdlog::error("run with --help for the valid flags");
     return 2;
   } catch (const qta::UsageError& e) {
-    spdlog::error("{}", e.what());
+    spdlog::error("{}", printable(e.what()));
     return 2;
   } catch (const qta::CheckFailed& e) {
-    spdlog::error("{}", e.what());
+    spdlog::error("{}", qta::utf8_escaped(e.what()));
     return 1;
   } catch (const std::exception& e) {
-    spdlog::critical("internal error: {}", e.what());
+    spdlog::critical("internal error: {}", printable(e.what()));
     return 3;
   }
   return exit_code;

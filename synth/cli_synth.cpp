@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "qta/cli.h"
+#include "qta/options.h"
 #include "synth_flow.h"
 
 #ifdef QTA_HAVE_GEN
@@ -115,19 +116,26 @@ void qta::register_synth_cli(CLI::App& app, int& /*exit_code*/) {
   auto args = std::make_shared<SynthArgs>();
   CLI::App* sub = app.add_subcommand(
       "synth", "Synthesize a generated configuration (Yosys + OpenSTA): area, timing, energy per MAC");
-  sub->add_option("--rtl", args->rtl, "a directory written by `qta gen` (manifest.json, rtl/, qta_top.f)");
+  qta::add_text_option(*sub, "--rtl", args->rtl, "a directory written by `qta gen` (manifest.json, rtl/, qta_top.f)", {},
+                       "a directory path");
   add_config_flags(*sub, *args);  // generate that configuration first (--config, --rows, --cols, ...)
-  sub->add_option("--sweep", args->sweep, "array sizes, e.g. 4x4,8x8,16x16: area and clock table + SVG plot");
-  sub->add_option("--out", args->out, "output directory (written atomically)");
-  sub->add_option("--liberty", args->opt.liberty, "Liberty file")->capture_default_str();
-  sub->add_option("--cell-verilog", args->opt.cell_verilog,
-                  "Verilog models of the liberty's cells for gate-level simulation (default: OSU's, with the OSU liberty)");
-  sub->add_option("--period", args->opt.period_ns, "clock period constraint in ns (STA, leakage)")->capture_default_str();
+  qta::add_text_option(*sub, "--sweep", args->sweep, "array sizes, e.g. 4x4,8x8,16x16: area and clock table + SVG plot",
+                       {}, "array sizes such as 4x4,8x8");
+  qta::add_text_option(*sub, "--out", args->out, "output directory (written atomically)", {}, "a directory path");
+  qta::add_text_option(*sub, "--liberty", args->opt.liberty, "Liberty file", {}, "a Liberty file");
+  qta::add_text_option(*sub, "--cell-verilog", args->opt.cell_verilog,
+                       "Verilog models of the liberty's cells for gate-level simulation (default: OSU's, with the OSU liberty)",
+                       {}, "a Verilog file");
+  qta::RealRange period{0, qta::synth::kMaxPeriodNs, true};
+  qta::add_real_option(*sub, "--period", args->opt.period_ns, period, "clock period constraint in ns (STA, leakage)");
   sub->add_flag("!--no-energy", args->opt.energy, "skip the gate-level energy estimate");
-  sub->add_option("--energy-cycles", args->opt.energy_cycles, "cycles of the energy simulation")->capture_default_str();
-  sub->add_option("--seed", args->opt.seed, "seed of the random operands (energy, equivalence)")->capture_default_str();
+  qta::add_int_option(*sub, "--energy-cycles", args->opt.energy_cycles, qta::synth::kMinEnergyCycles,
+                      qta::synth::kMaxEnergyCycles, "cycles of the energy simulation");
+  qta::add_seed_option(*sub, "--seed", args->opt.seed, "seed of the random operands (energy, equivalence)");
   sub->add_flag("--equiv", args->opt.equiv, "also check the PE netlist against the RTL with Verilator");
-  sub->add_option("--sram-bit-um2", args->opt.sram.bitcell_um2, "SRAM estimate: bit-cell area in um^2")->capture_default_str();
-  sub->add_option("--sram-efficiency", args->opt.sram.array_efficiency, "SRAM estimate: array efficiency (0..1]")->capture_default_str();
+  qta::add_real_option(*sub, "--sram-bit-um2", args->opt.sram.bitcell_um2,
+                       qta::RealRange{0, qta::synth::kMaxSramBitUm2, true}, "SRAM estimate: bit-cell area in um^2");
+  qta::add_real_option(*sub, "--sram-efficiency", args->opt.sram.array_efficiency, qta::RealRange{0, 1, true},
+                       "SRAM estimate: array efficiency");
   sub->callback([args] { run(*args); });
 }

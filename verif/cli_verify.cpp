@@ -4,6 +4,8 @@
 
 #include "qta/cli.h"
 #include "qta/gen/config.h"
+#include "qta/options.h"
+#include "qta/paths.h"
 #include "src/verify_flow.h"
 
 void qta::register_verify_cli(CLI::App& app, int& exit_code) {
@@ -16,24 +18,27 @@ void qta::register_verify_cli(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("verify", "build the RTL with Verilator and check it against the golden model");
   qta::gen::add_config_flags(*cmd, a->fields, a->config_file);
-  cmd->add_option("--suite", a->o.suite, "all, smoke, block, layer or random")->capture_default_str();
-  cmd->add_option("--test", a->o.test, "run only this test");
-  cmd->add_option("--seed", a->o.seed, "run seed; every test's seed derives from it")->capture_default_str();
-  cmd->add_option("--work", a->work, "work directory (default: build/verify/<rows>x<cols>-<config hash>)");
-  cmd->add_option("--random-cases", a->o.random_cases, "GEMMs in the random test")->capture_default_str();
-  cmd->add_option("--xcheck", a->o.xcheck_seeds, "also run under +verilator+rand+reset+2 with seeds 1..N")
-      ->capture_default_str();
+  qta::add_text_option(*cmd, "--suite", a->o.suite, "all, smoke, block, layer or random");
+  qta::add_text_option(*cmd, "--test", a->o.test, "run only this test", {}, "a test name (qta verify lists them)");
+  qta::add_seed_option(*cmd, "--seed", a->o.seed, "run seed; every test's seed derives from it");
+  qta::add_text_option(*cmd, "--work", a->work, "work directory (default: build/verify/<rows>x<cols>-<config hash>)", {},
+                       "a directory path");
+  qta::add_int_option(*cmd, "--random-cases", a->o.random_cases, 0, 100000, "GEMMs in the random test");
+  qta::add_int_option(*cmd, "--xcheck", a->o.xcheck_seeds, 0, 100,
+                      "also run under +verilator+rand+reset+2 with seeds 1..N");
   cmd->add_flag("--waves", a->o.waves, "write an FST per test (cocotb's WAVES=1); builds a traced model");
   cmd->add_flag("--code-coverage", a->o.code_coverage,
                 "build with verilator --coverage-line, merge the per-test results, write lcov HTML");
   cmd->add_flag("--build-only", a->o.build_only,
                 "only generate, build the model and list its tests in <work>/tests.txt (for qta regress)");
   cmd->add_flag("--expect-fail", a->o.expect_fail, "succeed only if the suite catches the broken RTL (--mutation)");
-  cmd->add_option("--compiler", a->o.compiler,
-                  "C++ compiler for the model (default: clang++ if installed, else the one that built qta; it links qta's libraries, so it must be ABI-compatible)");
+  qta::add_text_option(*cmd, "--compiler", a->o.compiler,
+                       "C++ compiler for the model (default: clang++ if installed, else the one that built qta; it links qta's libraries, so it must be ABI-compatible)",
+                       {}, "a C++ compiler");
   cmd->callback([a, &exit_code] {
     a->o.config = qta::gen::config_from_flags(a->config_file, a->fields);
-    if (!a->work.empty()) a->o.work = a->work;
+    // The work directory persists (not replaced): checked like every output path, before the work.
+    if (!a->work.empty()) a->o.work = qta::check_output_dir(a->work, {"--work", /*parents_may_be_missing=*/true});
     const std::string cfg = qta::gen::config_flags_text(a->config_file, a->fields);
     a->o.reproduce = fmt::format("qta verify{}{} --seed {}", cfg.empty() ? "" : " ", cfg, a->o.seed);
     exit_code = qta::verif::run_verify(a->o);

@@ -67,12 +67,15 @@ YosysOptions flow_yosys_options(const std::string& liberty, const RequiredCells&
 }
 
 void validate_inputs_without_rtl(const SynthOptions& opt) {
+  // --out first (qta/paths.h): before the liberty is read or anything is generated.
+  if (!opt.out.empty()) qta::check_atomic_target(opt.out, kOutDir, /*parents_may_be_missing=*/true);
   Liberty lib = read_liberty(opt.liberty);
   check_required_cells(lib);
   if (!(opt.period_ns > 0 && opt.period_ns <= 1e6))
     throw qta::UsageError(fmt::format("--period: {} ns is not a valid clock period (valid: > 0 and <= 1e6 ns)", opt.period_ns));
-  if (!(opt.sram.bitcell_um2 > 0))
-    throw qta::UsageError(fmt::format("--sram-bit-um2: {} is not a valid bit-cell area (valid: > 0 um^2)", opt.sram.bitcell_um2));
+  if (!(opt.sram.bitcell_um2 > 0 && opt.sram.bitcell_um2 <= kMaxSramBitUm2))
+    throw qta::UsageError(fmt::format("--sram-bit-um2: {} is not a valid bit-cell area (valid: > 0 and <= {:g} um^2)",
+                                      opt.sram.bitcell_um2, kMaxSramBitUm2));
   if (!(opt.sram.array_efficiency > 0 && opt.sram.array_efficiency <= 1))
     throw qta::UsageError(fmt::format("--sram-efficiency: {} is outside the valid range (0, 1]", opt.sram.array_efficiency));
   if (opt.energy && (opt.energy_cycles < 100 || opt.energy_cycles > 10000000))

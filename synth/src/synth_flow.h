@@ -20,6 +20,13 @@ namespace qta::synth {
 inline constexpr const char* kDefaultLiberty = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
 inline constexpr const char* kDefaultCellVerilog = "/usr/share/qflow/tech/osu018/osu018_stdcells.v";
 
+// Valid ranges of the numeric options (checked by the CLI's number parser and again by
+// validate_inputs_without_rtl): period (0, 1e6] ns, SRAM bit cell (0, 1000] um^2 (a 6T cell is
+// 0.02..5 um^2 from 5 nm to 180 nm), array efficiency (0, 1], energy cycles 100..10^7.
+inline constexpr double kMaxPeriodNs = 1e6;
+inline constexpr double kMaxSramBitUm2 = 1000;
+inline constexpr int kMinEnergyCycles = 100, kMaxEnergyCycles = 10000000;
+
 struct SynthOptions {
   std::filesystem::path rtl_dir;  // a generated configuration (manifest.json, rtl/, qta_top.f)
   std::filesystem::path out;
