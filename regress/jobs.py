@@ -43,6 +43,8 @@ def execute(spec, stop_event=None, procs=None, lock=None):
         while True:
             try:
                 res["rc"] = p.wait(timeout=0.05)
+                # a cancel may have signalled the group directly (LocalBackend.cancel)
+                res["cancelled"] = stop_event is not None and stop_event.is_set() and res["rc"] < 0
                 break
             except subprocess.TimeoutExpired:
                 pass

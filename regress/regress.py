@@ -213,10 +213,12 @@ class Run:
         if self.a.code_coverage:
             env["QTA_CODE_COVERAGE_DIR"] = os.path.join(d, "code_coverage")
         if self.a.job_command:
-            argv = shlex.split(self.a.job_command)
+            # relative paths that exist are taken from where the runner started (jobs run in their own directory)
+            argv = [os.path.abspath(x) if not x.startswith("-") and os.path.exists(x) else x
+                    for x in shlex.split(self.a.job_command)]
             repro = (f"cd {shlex.quote(self.src)} && " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()
                                                                   if k in ("COCOTB_TESTCASE", "COCOTB_RANDOM_SEED"))
-                     + f" COCOTB_RESULTS_FILE=/tmp/results.xml {self.a.job_command}")
+                     + " COCOTB_RESULTS_FILE=/tmp/results.xml " + " ".join(shlex.quote(x) for x in argv))
         else:
             flavour = "model_cov" if self.a.code_coverage else "model"
             argv = [os.path.join(md, flavour, "build", "Vqta_top_tb"), "+verilator+rand+reset+2",

@@ -37,6 +37,10 @@ def check_reachable():
     if missing:
         raise BadInput(f"--backend slurm: '{missing[0]}' is not installed (Debian package slurm-client); "
                        "valid backends here: local")
+    conf = os.environ.get("SLURM_CONF", "/etc/slurm/slurm.conf")
+    if not os.path.isfile(conf):
+        raise BadInput(f"--backend slurm: no SLURM controller is reachable: there is no configuration {conf} "
+                       "(set SLURM_CONF, use --local-cluster to start a single-node cluster, or --backend local)")
     rc, out, err = _cmd(["scontrol", "ping"], timeout=15)
     if rc != 0 or "UP" not in out:
         conf = os.environ.get("SLURM_CONF", "/etc/slurm/slurm.conf")
