@@ -18,6 +18,7 @@
 #include "qta/text_io.h"
 #include "qta/gen/generate.h"
 #include "qta/perf/perf.h"
+#include "src/perf_report.h"
 
 namespace {
 
@@ -51,12 +52,14 @@ struct PerfOptions {
   qta::gen::Overrides fields;
   int rank = 4;
   std::string json_file;
+  std::string plots_dir;
 };
 
 void run_perf(const PerfOptions& o) {
   using namespace qta::perf;
   const qta::gen::Config cfg = qta::gen::config_from_flags(o.config_file, o.fields);
   if (!o.json_file.empty()) qta::check_output_file(o.json_file, {"--json"});  // before the work
+  if (!o.plots_dir.empty()) qta::check_output_dir(o.plots_dir, {"--plots"});
   const Array arr{cfg->rows, cfg->cols};
   nlohmann::ordered_json report;
   report["array"] = {{"rows", arr.rows}, {"cols", arr.cols}};
@@ -75,8 +78,10 @@ void run_perf(const PerfOptions& o) {
     int64_t sum_ws = 0, sum_os = 0, sum_auto = 0;
     nlohmann::ordered_json steps = nlohmann::ordered_json::array();
     for (const Step& s : lora_steps(layer.tokens, layer.d_in, layer.d_out, o.rank)) {
-      const int64_t ws = ws_cycles(s.gemm, arr), os = os_cycles(s.gemm, arr), au = auto_cycles(s.gemm, arr);
-      const Dataflow pick = auto_dataflow(s.gemm, arr);
+      // AUTO among the dataflows this configuration has (a WS-only build's AUTO is WS)
+      const Dataflow pick = policy_dataflow(Policy::AutoWsOs, s.gemm, arr, cfg.supports_ws(), cfg.supports_os());
+      const int64_t ws = ws_cycles(s.gemm, arr), os = os_cycles(s.gemm, arr);
+      const int64_t au = pick == Dataflow::WS ? ws : os;
       sum_ws += ws;
       sum_os += os;
       sum_auto += au;
@@ -106,6 +111,8 @@ void run_perf(const PerfOptions& o) {
              all_macs / (peak * all_auto));
   fmt::print("speedup of flexible dataflow: {:.3f}x over WS-only, {:.3f}x over OS-only\n",
              double(all_ws) / all_auto, double(all_os) / all_auto);
+  const nlohmann::ordered_json whole = qta::perf::step_report(cfg, o.rank, o.plots_dir);
+  for (const auto& [k, v] : whole.items()) report[k] = v;
   report["total"] = {{"ws_cycles", all_ws}, {"os_cycles", all_os}, {"auto_cycles", all_auto}, {"macs", all_macs},
                      {"speedup_vs_ws", double(all_ws) / all_auto}, {"speedup_vs_os", double(all_os) / all_auto}};
   if (!o.json_file.empty()) {
@@ -128,6 +135,9 @@ void register_perf(CLI::App& app) {
   qta::gen::add_config_flags(*cmd, opts->fields, opts->config_file);
   qta::add_int_option(*cmd, "--rank", opts->rank, 1, 1024, "LoRA rank r");
   qta::add_text_option(*cmd, "--json", opts->json_file, "also write the numbers as JSON", {}, "a file path");
+  qta::add_text_option(*cmd, "--plots", opts->plots_dir,
+                       "also write SVG plots (RTL cycles per step and policy, utilization per layer) into this directory",
+                       {}, "a directory path");
   cmd->callback([opts] { run_perf(*opts); });
 }
 

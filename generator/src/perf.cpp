@@ -35,6 +35,47 @@ int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d) {
   return compute + ceil_div(g.m * g.n, a.cols) + 5;
 }
 
+Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d) {
+  Breakdown b;
+  const bool ws = d == Dataflow::WS;
+  const int64_t tiles = ws ? ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols) : ceil_div(g.m, a.rows) * ceil_div(g.n, a.cols);
+  const int64_t stream = tiles * (ws ? g.m : g.k);
+  b.ideal = double(g.m) * double(g.n) * double(g.k) / (double(a.rows) * double(a.cols));
+  b.underfill = double(stream) - b.ideal;
+  b.skew = tiles * (a.rows + a.cols - 1);
+  b.load_shift = tiles * a.rows;
+  b.requant_control = ceil_div(g.m * g.n, a.cols) + 5;
+  return b;
+}
+
+const char* policy_name(Policy p) {
+  switch (p) {
+    case Policy::WsOnly: return "ws_only";
+    case Policy::OsOnly: return "os_only";
+    case Policy::AutoWsOs: return "auto_ws_os";
+  }
+  return "?";
+}
+
+bool policy_supported(Policy p, bool has_ws, bool has_os) {
+  switch (p) {
+    case Policy::WsOnly: return has_ws;
+    case Policy::OsOnly: return has_os;
+    case Policy::AutoWsOs: return has_ws || has_os;
+  }
+  return false;
+}
+
+Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, bool has_os) {
+  if (!policy_supported(p, has_ws, has_os))
+    throw std::invalid_argument(std::string("policy ") + policy_name(p) + " needs a dataflow this configuration lacks");
+  if (p == Policy::WsOnly) return Dataflow::WS;
+  if (p == Policy::OsOnly) return Dataflow::OS;
+  if (!has_os) return Dataflow::WS;
+  if (!has_ws) return Dataflow::OS;
+  return auto_dataflow(g, a);
+}
+
 std::vector<Step> lora_steps(int64_t tokens, int64_t d_in, int64_t d_out, int64_t r) {
   const int64_t n = tokens;
   return {

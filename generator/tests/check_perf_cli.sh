@@ -4,7 +4,7 @@
 set -uo pipefail
 qta="$1"; work="$2"
 rm -rf "$work"; mkdir -p "$work"
-"$qta" perf --rows 16 --cols 8 --rank 4 --json "$work/perf.json" > "$work/perf.txt" || { echo "FAIL: qta perf exited $?"; exit 1; }
+"$qta" perf --rows 16 --cols 8 --rank 4 --json "$work/perf.json" --plots "$work/plots" > "$work/perf.txt" || { echo "FAIL: qta perf exited $?"; exit 1; }
 grep -q "speedup of flexible dataflow" "$work/perf.txt" || { echo "FAIL: no speedup line"; cat "$work/perf.txt"; exit 1; }
 python3 - "$work/perf.json" <<'PY' || exit 1
 import json, sys
@@ -21,6 +21,38 @@ t = r["total"]
 assert t["auto_cycles"] == sum(l["count"] * l["auto_cycles"] for l in r["layers"]), t
 assert t["speedup_vs_ws"] >= 1.0 and t["speedup_vs_os"] >= 1.0, t
 print("PASS: perf JSON consistent; speedup vs WS-only %.3f, vs OS-only %.3f" % (t["speedup_vs_ws"], t["speedup_vs_os"]))
+# Whole-step RTL totals per policy: compute cycles are the section-4 sums above, RTL totals add the
+# requantization pass and control of every step, the breakdown adds up to RTL - ideal.
+st = {p["policy"]: p for p in r["step_totals"]}
+assert set(st) == {"ws_only", "os_only", "auto_ws_os"}, st.keys()
+assert st["ws_only"]["compute_cycles"] == t["ws_cycles"] and st["auto_ws_os"]["compute_cycles"] == t["auto_cycles"], st
+C = r["array"]["cols"]
+for name, df in (("ws_only", "ws_cycles"), ("os_only", "os_cycles"), ("auto_ws_os", "auto_cycles")):
+    p = st[name]
+    extra = sum(l["count"] * sum(-(-s["m"] * s["n"] // C) + 5 for s in l["steps"]) for l in r["layers"])
+    assert p["rtl_total_cycles"] == t[df] + extra, (name, p["rtl_total_cycles"], t[df], extra)
+    b = p["breakdown_cycles"]
+    loss = sum(b.values())
+    assert abs(loss - (p["rtl_total_cycles"] - r["macs"] / (16 * 8))) < 1e-3 * p["rtl_total_cycles"], (name, loss)
+    assert p["ideal_cycles"] == r["ideal_cycles"] and p["rtl_total_cycles"] >= p["ideal_cycles"]
+print("PASS: step_totals: %s" % ", ".join("%s %d (%.3fx ideal)" % (k, v["rtl_total_cycles"], v["rtl_over_ideal"]) for k, v in st.items()))
+PY
+python3 - "$work/plots" <<'PY' || exit 1
+import sys, xml.etree.ElementTree as ET
+for f in ("cycles_per_step.svg", "utilization_per_layer.svg"):
+    root = ET.parse(sys.argv[1] + "/" + f).getroot()
+    bars = [e for e in root.iter() if e.tag.endswith("rect") and e.find("{http://www.w3.org/2000/svg}title") is not None]
+    assert len(bars) >= 3 * 8, (f, len(bars))
+print("PASS: SVG plots parse, with a bar per policy and step/layer")
+PY
+# A configuration without OS has no os_only policy and its AUTO is WS.
+"$qta" perf --config ws_only --json "$work/ws_only.json" > /dev/null || { echo "FAIL: qta perf --config ws_only"; exit 1; }
+python3 - "$work/ws_only.json" <<'PY' || exit 1
+import json, sys
+r = json.load(open(sys.argv[1]))
+st = {p["policy"]: p for p in r["step_totals"]}
+assert set(st) == {"ws_only", "auto_ws_os"} and st["ws_only"]["rtl_total_cycles"] == st["auto_ws_os"]["rtl_total_cycles"], st
+print("PASS: --config ws_only: no os_only policy, AUTO = WS")
 PY
 for bad in "--rows 0" "--cols 129" "--rank 0"; do
   # shellcheck disable=SC2086

@@ -65,3 +65,40 @@ TEST(Perf, LoraStepsHaveTheSection3Shapes) {
 }
 
 }  // namespace
+
+TEST(Perf, BreakdownAddsUpToTheRtlTotalForEveryShapeAndDataflow) {
+  // The loss breakdown of `qta perf` is a decomposition of rtl_total_cycles, not a second model.
+  int checked = 0;
+  for (int64_t r : {1, 3, 8, 64})
+    for (int64_t c : {1, 5, 8, 64})
+      for (int64_t m : {1, 4, 77, 200})
+        for (int64_t n : {1, 4, 320})
+          for (int64_t k : {1, 7, 1280})
+            for (Dataflow d : {Dataflow::WS, Dataflow::OS}) {
+              const Gemm g{m, n, k};
+              const Array a{r, c};
+              const Breakdown b = breakdown(g, a, d);
+              ASSERT_EQ(b.total(), rtl_total_cycles(g, a, d)) << r << "x" << c << " array, " << m << "x" << n << "x" << k;
+              ASSERT_GE(b.underfill, -1e-9) << "stream cycles never beat the ideal";
+              ++checked;
+            }
+  EXPECT_EQ(checked, 4 * 4 * 4 * 3 * 3 * 2);
+  // By hand: 64x4x1280 on 8x8, WS: ceil(1280/8) * ceil(4/8) = 160 tiles of 8 + 64 + 8 + 8 - 1.
+  const Breakdown b = breakdown({64, 4, 1280}, {8, 8}, Dataflow::WS);
+  EXPECT_DOUBLE_EQ(b.ideal, 64.0 * 4 * 1280 / 64);
+  EXPECT_DOUBLE_EQ(b.underfill, 160.0 * 64 - 5120);
+  EXPECT_EQ(b.skew, 160 * 15);
+  EXPECT_EQ(b.load_shift, 160 * 8);
+  EXPECT_EQ(b.requant_control, 32 + 5);
+}
+
+TEST(Perf, PoliciesHonourTheConfiguredDataflows) {
+  const Gemm g{4096, 320, 4};  // OS wins on both dataflows
+  const Array a{8, 8};
+  EXPECT_EQ(policy_dataflow(Policy::AutoWsOs, g, a, true, true), auto_dataflow(g, a));
+  EXPECT_EQ(policy_dataflow(Policy::AutoWsOs, g, a, true, false), Dataflow::WS) << "a WS-only build's AUTO is WS";
+  EXPECT_EQ(policy_dataflow(Policy::AutoWsOs, g, a, false, true), Dataflow::OS);
+  EXPECT_FALSE(policy_supported(Policy::OsOnly, true, false));
+  EXPECT_THROW(policy_dataflow(Policy::OsOnly, g, a, true, false), std::invalid_argument);
+  EXPECT_STREQ(policy_name(Policy::AutoWsOs), "auto_ws_os");
+}

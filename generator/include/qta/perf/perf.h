@@ -35,6 +35,29 @@ double utilization(const Gemm& g, const Array& a, int64_t cycles);
 // cycles above plus the requantization pass ceil(M*N/C) and 5 cycles of control.
 int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d);
 
+// Where the cycles of one descriptor go (docs/interfaces.md section 4, "Loss breakdown"), for
+// the dataflow it runs. The parts add up to rtl_total_cycles exactly:
+//   ideal            M*N*K / (R*C), every PE busy every cycle (fractional)
+//   underfill        stream cycles (WS: M per tile, OS: K per tile) minus ideal: PEs idle
+//                    because an edge tile or a thin dimension does not fill R rows or C columns
+//   skew             R + C - 1 per tile: filling and draining the diagonal wavefront
+//   load_shift       R per tile: the WS weight load, or the OS accumulator shift-out
+//   requant_control  ceil(M*N/C) requantization pass plus 5 cycles of control
+struct Breakdown {
+  double ideal = 0, underfill = 0;
+  int64_t skew = 0, load_shift = 0, requant_control = 0;
+  int64_t total() const { return int64_t(ideal + underfill + 0.5) + skew + load_shift + requant_control; }
+};
+Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d);
+
+// A scheduling policy of today's hardware: fixed WS, fixed OS, or AUTO's per-GEMM choice
+// between them. `supported` says whether a configuration with these dataflows can run it.
+enum class Policy { WsOnly, OsOnly, AutoWsOs };
+const char* policy_name(Policy p);  // "ws_only", "os_only", "auto_ws_os"
+bool policy_supported(Policy p, bool has_ws, bool has_os);
+// The dataflow the policy runs g with (AutoWsOs: auto_dataflow, or the only one configured).
+Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, bool has_os);
+
 // One GEMM step of a LoRA layer (docs/interfaces.md section 3).
 struct Step {
   std::string name;
