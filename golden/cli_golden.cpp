@@ -69,7 +69,7 @@ void run_lora(const LoraOptions& o, bool alpha_set) {
   require_lora_memory("lora", shape, lora_step_memory_bytes(shape));
   std::optional<TensorDump> dump;
   if (!o.dump.empty()) dump.emplace(o.dump);  // checks the path (qta/paths.h) before any work
-  if (lora_step_macs(shape) >= 4 * kProgressMacs)
+  if (lora_step_macs(shape) >= 4 * progress_macs())
     spdlog::info("golden lora: {:.2g} multiply-accumulates (FP32 and INT); each large GEMM is announced below",
                  lora_step_macs(shape));
 

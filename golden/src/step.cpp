@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+
 #include "qta/cli.h"
 #include "qta/golden/gemm.h"
 #include "qta/hash.h"
@@ -15,9 +17,22 @@ void QuantConfig::validate() const {
     throw UsageError(fmt::format("accumulator width {} is not supported; valid: 2..32 bits", acc_width));
 }
 
+double progress_macs() {
+  static const double threshold = [] {
+    const char* env = std::getenv("QTA_PROGRESS_MACS");
+    if (env && *env) {
+      char* end = nullptr;
+      const double v = std::strtod(env, &end);
+      if (end && *end == 0 && v >= 0) return v;
+    }
+    return double(int64_t{1} << 30);
+  }();
+  return threshold;
+}
+
 void note_long_gemm(const std::string& name, int64_t m, int64_t n, int64_t k) {
   const double macs = double(m) * double(n) * double(k);
-  if (macs >= kProgressMacs) spdlog::info("gemm {}: {} x {} x {}, {:.2g} MACs", name, m, n, k, macs);
+  if (macs >= progress_macs()) spdlog::info("gemm {}: {} x {} x {}, {:.2g} MACs", name, m, n, k, macs);
 }
 
 uint32_t derive_sr_seed(uint64_t seed, const std::string& step_name) {

@@ -126,7 +126,7 @@ TrainResult train_lora(const TrainConfig& cfg) {
 
   Optimizer opt_fp(cfg.opt), opt_q8(cfg.opt);
   // Long runs report progress: about ten lines, when the whole run is at least a few seconds.
-  const bool progress = lora_step_macs(sh) * cfg.steps >= 8 * kProgressMacs;
+  const bool progress = lora_step_macs(sh) * cfg.steps >= 8 * progress_macs();
   const auto t0 = std::chrono::steady_clock::now();
   for (int step = 0; step < cfg.steps; ++step) {
     const MatF x = random_normal(sh.tokens, sh.d_in, 1.0, rng);

@@ -34,10 +34,11 @@ struct GemmStep {
   QTensor output() const { return QTensor{out.values, out_scale, a.q}; }
 };
 
-// A GEMM of at least kProgressMacs multiply-accumulates is announced at info level before it
-// runs ("gemm fwd_xw (INT): 2048 x 2048 x 2048, 8.6e+09 MACs"), so a run of minutes shows
-// progress; smaller ones are silent.
-inline constexpr double kProgressMacs = double(int64_t{1} << 30);
+// A GEMM of at least progress_macs() multiply-accumulates (2^30; the environment variable
+// QTA_PROGRESS_MACS overrides it, for tests) is announced at info level before it runs ("gemm
+// fwd_xw (INT): 2048 x 2048 x 2048, 8.6e+09 MACs"), so a run of minutes shows progress;
+// smaller ones are silent.
+double progress_macs();
 void note_long_gemm(const std::string& name, int64_t m, int64_t n, int64_t k);
 
 // A per-step stochastic-rounding seed: FNV-1a of the step name mixed with the run seed, never 0.
