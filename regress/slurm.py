@@ -83,6 +83,9 @@ class SlurmBackend:
         array = ",".join(str(i) for i in indices) + f"%{self.workers}"
         argv = ["sbatch", "--parsable", f"--array={array}", f"--job-name=qta-{os.path.basename(d)}",
                 f"--output={d}/task_%A_%a.out", f"--chdir={d}", "--ntasks=1", "--cpus-per-task=1",
+                # a task killed with its node is resubmitted by this runner (counted, bounded by --retries),
+                # not requeued by SLURM (a requeued job waits about 2 minutes before it is eligible again)
+                "--no-requeue",
                 f"--time={max(1, (time_limit_s + 119) // 60)}"]
         if self.partition:
             argv.append(f"--partition={self.partition}")

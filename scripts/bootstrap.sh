@@ -11,6 +11,7 @@ PACKAGES=(
   libcli11-dev libkainjow-mustache-dev nlohmann-json3-dev
   python3 python3-numpy python3-yaml ccache
   libtinyxml2-dev lcov
+  slurmctld slurmd slurm-client munge sqlite3
 )
 
 missing=()
