@@ -362,7 +362,7 @@ class Run:
             b = LocalBackend(w)
             self.backend = b
             t = time.time()
-            res = self.run_phase(b, [dict(s, cwd=s["cwd"] + f".w{w}", log=s["log"] + f".w{w}") for s in specs], f"w{w}")
+            res = self.run_phase(b, [self.test_spec(s["config"], s["test"], s["seed"], f".w{w}") for s in specs], f"w{w}")
             times[w] = time.time() - t
             bad = [k for k, r in res.items() if r.get("rc") != 0]
             if bad or self.interrupted:
