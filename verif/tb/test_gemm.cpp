@@ -372,6 +372,10 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
                dut.seed());
     // A rejected descriptor costs CHECK + DONE: two cycles, no array work.
     if (c.cycles != 2) QTA_FAIL("illegal descriptor ({}) took {} cycles, expected 2 (CHECK + DONE)", bad[i].what, c.cycles);
+    // A rejected descriptor reports no work: amax, compute and busy-PE cycles are 0 (docs/rtl.md).
+    if (c.amax != 0 || c.compute_cycles != 0 || c.busy_pe_cycles != 0)
+      QTA_FAIL("illegal descriptor ({}): completion reports amax {}, compute {}, busy-PE {}; expected 0 for a rejected one",
+               bad[i].what, c.amax, c.compute_cycles, c.busy_pe_cycles);
     run_coverage().hit(bad[i].bin);
     QTA_CHECK_EQ(int(c.id), int(d.id));
     ++errors;
