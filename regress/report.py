@@ -72,17 +72,17 @@ def merge_functional(paths):
 
 
 def lcov_percent(info):
-    lf = lh = 0
+    """Lines hit / lines instrumented, from the DA: records (verilator_coverage writes no LF/LH)."""
+    lines = hit = 0
     try:
         with open(info) as f:
             for line in f:
-                if line.startswith("LF:"):
-                    lf += int(line[3:])
-                elif line.startswith("LH:"):
-                    lh += int(line[3:])
-    except OSError:
+                if line.startswith("DA:"):
+                    lines += 1
+                    hit += int(line[3:].split(",")[1]) > 0
+    except (OSError, ValueError, IndexError):
         return None
-    return 100.0 * lh / lf if lf else None
+    return 100.0 * hit / lines if lines else None
 
 
 def merge_code_coverage(out_dir, per_config_dats, log):
