@@ -119,8 +119,13 @@ void run_perf(const PerfOptions& o) {
     // Beside the file, then renamed: the JSON appears complete or not at all.
     const std::filesystem::path target = qta::check_output_file(o.json_file, {"--json"});
     const std::filesystem::path tmp = target.string() + ".tmp-" + qta::unique_suffix();
-    qta::write_text(tmp, report.dump(2) + "\n");
     std::error_code ec;
+    try {
+      qta::write_text(tmp, report.dump(2) + "\n");
+    } catch (const qta::FileError& e) {
+      std::filesystem::remove(tmp, ec);
+      throw qta::UsageError(fmt::format("--json {} cannot be written ({})", qta::shown_path(o.json_file), e.what()));
+    }
     std::filesystem::rename(tmp, target, ec);
     if (ec) {
       std::filesystem::remove(tmp, ec);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "qta/strings.h"
 #include "qta/cli.h"
 #include "qta/golden/attention.h"
 #include "qta/golden/lora.h"
@@ -20,7 +21,7 @@ namespace {
 Rounding parse_rounding(const std::string& s) {
   if (s == "rne") return Rounding::RNE;
   if (s == "sr") return Rounding::SR;
-  throw UsageError(fmt::format("rounding = '{}' is not known; valid: rne, sr", s));
+  throw UsageError(fmt::format("rounding = '{}' is not known; valid: rne, sr", shown(s)));
 }
 
 struct LoraOptions {

@@ -2,11 +2,13 @@
 # Nightly regression: `qta regress nightly` (regress/lists.json: every test on the 6 named
 # configurations incl. paper_64x64 and max_128x128, 5 seeds, 5000 random GEMMs per job; triage,
 # history in BUILD/regress/history.sqlite, OUT/report.html, OUT/junit.xml; docs/regress.md), then
-# the synthesis sweep. Hours on two cores: never part of `make test`.
+# the synthesis sweep and the long fuzz of the command line and configuration files (FUZZ_COUNT
+# invocations, default 20000, seeded by SEED; common/tests/fuzz_cli.py, issue 11; about two
+# minutes). Hours on two cores: never part of `make test`.
 #   scripts/nightly.sh [OUT_DIR] [qta regress options...]     (default out/nightly/<UTC date>)
 # Environment: BUILD (default build), WORKERS (default 2), SEED (first seed, default the date, so
 #   each night explores new seeds), BACKEND (local or slurm), SYNTH_SWEEP (default
-#   "4x4,8x8,16x16"; empty skips the sweep).
+#   "4x4,8x8,16x16"; empty skips the sweep), FUZZ_COUNT (0 skips the fuzz).
 # Exit code: 0 if every job passed, 1 otherwise, 2 bad input.
 set -uo pipefail
 BUILD=${BUILD:-build}
@@ -20,5 +22,12 @@ status=$?
 if [ -n "$SYNTH_SWEEP" ]; then
   "$BUILD/qta" synth --sweep "$SYNTH_SWEEP" --out "$OUT/synth" > "$OUT/synth.log" 2>&1 || status=1
   echo "synth sweep $SYNTH_SWEEP: $(tail -1 "$OUT/synth.log") (plot: $OUT/synth/area_scaling.svg)"
+fi
+FUZZ_COUNT=${FUZZ_COUNT:-20000}
+if [ "$FUZZ_COUNT" != 0 ]; then
+  python3 "$(dirname "$0")/../common/tests/fuzz_cli.py" "$BUILD/qta" "$OUT/fuzz" --count "$FUZZ_COUNT" \
+    --seed "${SEED:-$(date -u +%Y%m%d)}" > "$OUT/fuzz.log" 2>&1 || status=1
+  rm -rf "$OUT/fuzz"
+  echo "fuzz: $(grep -E '^(fuzz seed|exit codes|crashes)' "$OUT/fuzz.log" | tr '\n' ' ')(log: $OUT/fuzz.log)"
 fi
 exit $status

@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "qta/cli.h"
 #include "qta/strings.h"
@@ -62,8 +63,27 @@ int main(int argc, char** argv) {
   qta::register_synth_cli(app, exit_code);
   qta::register_regress_cli(app, exit_code);
 
+  // "--flag=" is an empty value, as "--flag ''" is (CLI11 would take the next argument as the
+  // value): split it into "--flag" and "", so the option reports "is empty".
+  std::vector<std::string> args(argv, argv + argc);
+  std::vector<std::string> split;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool long_flag = i > 0 && a.size() > 3 && a.rfind("--", 0) == 0 && a.back() == '=' &&
+                           a.find('=') == a.size() - 1;
+    if (long_flag) {
+      split.push_back(a.substr(0, a.size() - 1));
+      split.emplace_back();
+    } else {
+      split.push_back(a);
+    }
+  }
+  std::vector<char*> argv2;
+  for (auto& a : split) argv2.push_back(a.data());
+  argv2.push_back(nullptr);
+
   try {
-    app.parse(argc, argv);
+    app.parse(int(split.size()), argv2.data());
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {

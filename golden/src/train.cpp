@@ -1,3 +1,4 @@
+#include "qta/strings.h"
 #include "qta/golden/train.h"
 
 #include <cmath>
@@ -12,7 +13,7 @@ namespace qta::golden {
 
 void OptimizerConfig::validate() const {
   if (kind != "adam" && kind != "sgd")
-    throw UsageError(fmt::format("optimizer = '{}' is not known; valid: adam, sgd", kind));
+    throw UsageError(fmt::format("optimizer = '{}' is not known; valid: adam, sgd", shown(kind)));
   if (!(lr > 0) || !std::isfinite(lr))
     throw UsageError(fmt::format("lr = {} is not valid; valid: a positive finite number (one too large for the problem "
                                  "makes training diverge, a failed check)", lr));

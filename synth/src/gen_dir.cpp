@@ -4,20 +4,24 @@
 #include <sstream>
 
 #include "qta/cli.h"
+#include "qta/json_read.h"
+#include "qta/paths.h"
 
 namespace qta::synth {
 namespace fs = std::filesystem;
 
 namespace {
 
+// By the strict reader (qta/json_read.h): a hostile manifest.json (deep nesting, duplicate keys,
+// huge strings) is bad input with a short message.
 nlohmann::json read_json_file(const fs::path& p, const std::string& what) {
-  std::ifstream in(p);
-  if (!in) throw qta::UsageError(what + ": cannot read " + p.string());
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw qta::UsageError(what + ": " + p.string() + " is not valid JSON: " + e.what());
-  }
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw qta::UsageError(what + ": cannot read " + qta::shown_path(p));
+  std::ostringstream text;
+  text << in.rdbuf();
+  qta::JsonReadOptions o;
+  o.source = what + ": " + qta::shown_path(p);
+  return qta::parse_json_strict(text.str(), o);
 }
 
 std::vector<fs::path> read_file_list(const fs::path& f, const fs::path& dir) {

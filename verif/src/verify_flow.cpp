@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "qta/strings.h"
 #include "qta/cli.h"
 #include "qta/gen/generate.h"
 #include "qta/process.h"
@@ -235,7 +236,7 @@ void write_code_coverage(const fs::path& work) {
 std::string check_suite(const std::string& suite) {
   for (const char* s : {"all", "smoke", "block", "layer", "random"})
     if (suite == s) return suite;
-  throw UsageError(fmt::format("suite = '{}' is not known; valid: all, smoke, block, layer, random", suite));
+  throw UsageError(fmt::format("suite = '{}' is not known; valid: all, smoke, block, layer, random", qta::shown(suite)));
 }
 
 int run_verify(const VerifyOptions& o) {
