@@ -13,8 +13,8 @@ conditions, reset values, dropped resets, dropped top bits of latched inputs), r
                  elaborate, e.g. the banked buffer at banks = 1: run a banked configuration too)
   killed         `qta verify` fails on it (exit 1), or it adds a `verilator --lint-only -Wall`
                  warning (the original is -Wall clean and the gen.lint.* tests keep it so)
-  survived       `qta verify` passes: a hole in the bench, or an equivalent mutant Verilator did
-                 not prove equivalent (scripts/mutate_survivors.json explains the known ones)
+  survived       `qta verify` passes: a hole in the bench (counted: kill it with a test)
+  explained      survived, and scripts/mutate_survivors.json says why it is equivalent (not counted)
   error          the tool or qta failed for another reason (exit 3, timeout): counted as a failure
 
 Mutants are named by pattern, not by line number: <file>:<operator>:<n>, the n-th site of that
@@ -318,8 +318,8 @@ def summarize(mutants, explained):
     for m in mutants:
         b = blocks.setdefault(m.file.replace(".v.mustache", ""), {})
         b[m.status] = b.get(m.status, 0) + 1
-    lines = [f"{'block':<16} {'mutants':>7} {'killed':>7} {'survived':>8} {'stillborn':>9} {'equivalent':>10} "
-             f"{'not gen.':>8} {'error':>5} {'kill rate':>9}"]
+    lines = [f"{'block':<16} {'mutants':>7} {'killed':>7} {'survived':>8} {'explained':>9} {'stillborn':>9} "
+             f"{'equivalent':>10} {'not gen.':>8} {'error':>5} {'kill rate':>9}"]
     tot = {}
     for name in sorted(blocks):
         b = blocks[name]
@@ -341,7 +341,8 @@ def rate(b, explained_equiv=0):
 
 def row(name, b):
     total = sum(b.values())
-    return (f"{name:<16} {total:>7} {b.get('killed', 0):>7} {b.get('survived', 0):>8} {b.get('stillborn', 0):>9} "
+    return (f"{name:<16} {total:>7} {b.get('killed', 0):>7} {b.get('survived', 0):>8} {b.get('explained', 0):>9} "
+            f"{b.get('stillborn', 0):>9} "
             f"{b.get('equivalent', 0):>10} {b.get('not_generated', 0):>8} {b.get('error', 0):>5} {rate(b):>8.1f}%")
 
 
@@ -366,6 +367,9 @@ def main():
     p.add_argument("--min-kill", type=float, default=97.0, help="required kill rate over non-equivalent mutants, %%")
     p.add_argument("--expect-killed", action="store_true", help="fail unless every selected mutant is killed")
     p.add_argument("--list", action="store_true", help="list the mutants and exit")
+    p.add_argument("--resume", default=None, metavar="REPORT_JSON",
+                   help="reuse the killed, stillborn, equivalent and not_generated verdicts of an earlier "
+                        "report.json for the same mutants (same text); verify the others again")
     a = p.parse_args()
 
     if a.jobs < 1 or a.jobs > 16:
@@ -406,6 +410,12 @@ def main():
     if a.sample and a.sample < len(mutants):
         mutants = sorted(random.Random(a.seed).sample(mutants, a.sample), key=lambda m: (m.file, m.line_no, m.id))
 
+    previous = {}
+    if a.resume:
+        try:
+            previous = {m["key"]: m for m in json.load(open(a.resume))["mutants"]}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            die(f"--resume {a.resume}: not a report.json of this tool ({e})")
     cfg_name = os.path.splitext(os.path.basename(a.config))[0]
     a.out = os.path.abspath(a.out or os.path.join(ROOT, "build", "mutate", cfg_name))
     explained = json.load(open(SURVIVORS_FILE)) if os.path.exists(SURVIVORS_FILE) else {}
@@ -420,6 +430,12 @@ def main():
     done = [0]
 
     def task(m):
+        old = previous.get(m.key())
+        if old and old["status"] in ("killed", "stillborn", "equivalent", "not_generated"):  # not survivors
+            m.status, m.detail, m.seconds = old["status"], "(earlier run) " + old["detail"], 0.0
+            with free_lock:
+                done[0] += 1
+            return m
         with free_lock:
             w = free.pop()
         try:
@@ -429,6 +445,8 @@ def main():
                 free.append(w)
         if m.status == "survived":
             m.explanation = explained.get(m.key(), "")
+            if m.explanation:
+                m.status = "explained"  # survived; equivalent, for the reason in mutate_survivors.json
         with free_lock:
             done[0] += 1
             print(f"[{done[0]:>4}/{len(mutants)}] {m.id:<36} {m.status:<13} {m.seconds:6.1f} s  {m.detail[:90]}",
@@ -439,13 +457,13 @@ def main():
         list(ex.map(task, mutants))
 
     lines, tot = summarize(mutants, explained)
-    survivors = [m for m in mutants if m.status == "survived"]
-    explained_n = sum(1 for m in survivors if m.explanation)
-    final_rate = rate(tot, explained_n)
+    survivors = [m for m in mutants if m.status in ("survived", "explained")]
+    explained_n = 0  # explained survivors are their own status, outside the kill rate
+    final_rate = rate(tot)
     report = ["", f"mutation report: {a.config}, suite {a.suite}, {len(mutants)} mutants, "
               f"{time.monotonic() - t0:.0f} s wall", *lines]
     report.append(f"kill rate over non-equivalent mutants: {final_rate:.1f}% ({tot.get('killed', 0)} killed of "
-                  f"{counted(tot) - explained_n}; {explained_n} survivor(s) explained as equivalent in "
+                  f"{counted(tot)}; {tot.get('explained', 0)} survivor(s) explained as equivalent in "
                   f"scripts/mutate_survivors.json; required {a.min_kill:.1f}%)")
     for m in survivors:
         report.append(f"survived {m.id} (templates/{m.file}:{m.line_no}): "
