@@ -1,12 +1,15 @@
 // Block-level tests of the accelerator through its top: both dataflows, every transpose, edges
 // where M, N, K are not multiples of the array, AUTO's choice and the cycle model, the quantizer's
 // rounding modes, saturation and max tracking, illegal descriptors, the queue, the counters.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <tuple>
 #include <fmt/format.h>
 #include <random>
 
 #include "accel.h"
+#include "qta/golden/quant.h"
 #include "qta/perf/perf.h"
 #include "tb_coverage.h"
 
@@ -271,6 +274,19 @@ QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = h
     const golden::FixedPoint m = sat.expected_out().m;
     sat.multiplier = golden::FixedPoint{m.m0, m.n - 2};
     co_await check_case(acc, sat, fmt::format("{} saturation at 4x the multiplier", golden::rounding_name(mode)));
+    // Every shift 0..63 with a multiplier scaled to keep the results in range: for n > 32 the
+    // SR addend is the LFSR state shifted left by n - 32, a path dynamic scales rarely reach.
+    GemmCase big = directed_gemm_case("shifts", dut.seed() + 2, cfg->rows, cfg->cols, 8, Op::N, Op::N, df, mode, 8,
+                                      Distribution::Extremes);
+    const int64_t amax = big.expected_out().amax;
+    for (int n = 0; n <= 63; n += (n < 30 ? 7 : 1)) {
+      // m0 * amax / 2^n near qmax/2: m0 = 2^(n-1) * qmax / amax, clamped to [2^30, 2^31).
+      const double want = std::ldexp(double(golden::qmax_for(8)) / 2.0 / double(std::max<int64_t>(1, amax)), n);
+      const int32_t m0 = int32_t(std::clamp(want, double(1 << 30), 2147483647.0));
+      GemmCase c = big;
+      c.multiplier = golden::FixedPoint{m0, n};
+      co_await check_case(acc, c, fmt::format("{} shift n = {} (m0 = {})", golden::rounding_name(mode), n, m0));
+    }
   }
 }
 
@@ -357,6 +373,14 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     });
   with("lda smaller than a row", "illegal.address_range", STRIDE, [](Descriptor& d) { d.lda = 1; });
   with("ldb smaller than a row", "illegal.address_range", STRIDE, [](Descriptor& d) { d.ldb = 1; });
+  if (cfg.max_k() < 65535) {
+    // K exactly at the bound is legal as far as the accumulator goes: any other code than
+    // K_OVERFLOW (here A no longer fits, so A_RANGE).
+    Descriptor d = base;
+    d.k = cfg.max_k();
+    d.lda = uint32_t(d.k);
+    if (illegal_here(d)) bad.push_back({"K at the accumulator bound (A too large)", "illegal.address_range", A_RANGE, d});
+  }
   with("m0 below 2^30", "illegal.unsupported_mode", M0, [](Descriptor& d) { d.m0 = 12345; });
   if (!cfg.supports_os()) with("OS on a WS-only build", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 1; });
   if (!cfg.supports_ws()) with("WS on an OS-only build", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 0; });
@@ -480,6 +504,31 @@ QTA_TEST(descriptors_at_the_buffer_edges, .timeout = 5, .timeout_unit = harness:
                    dut.seed(), reproduce_command(dut));
       }
     }
+}
+
+// Reset and the idle accelerator write nothing: every buffer, filled through the DPI-C backdoor
+// before reset (as a loader might), reads back unchanged after reset and idle cycles. (A write
+// enable without its reset, X-randomized at power-up, would write during reset.)
+QTA_TEST(reset_and_idle_write_no_buffer, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
+  if (!Accel::dpi_available()) QTA_SKIP("needs the DPI-C backdoor (a model built with QTA_DPI_BACKDOOR)");
+  Accel acc(dut);
+  std::vector<std::pair<Buffer, golden::MatI>> fill;
+  for (Buffer b : {Buffer::Input, Buffer::Weight, Buffer::Output}) {
+    golden::MatI x(1, acc.buffer_depth(b));
+    uint64_t v = dut.seed() * 0x9e3779b97f4a7c15ull + uint64_t(b);
+    const int w = acc.buffer_width(b);
+    for (auto& e : x.data) {
+      v = v * 6364136223846793005ull + 1442695040888963407ull;
+      e = int32_t(int64_t(v >> 33) % (int64_t{1} << (w - 1)));
+    }
+    co_await acc.write_buffer(b, 0, x, Backdoor::Dpi);
+    fill.emplace_back(b, std::move(x));
+  }
+  co_await acc.start();  // reset, then idle
+  co_await harness::ClockCycles(acc.clk(), 20);
+  for (const auto& [b, x] : fill)
+    expect_tensor_equal(fmt::format("{} buffer after reset and 20 idle cycles", buffer_name(b)), x,
+                        co_await acc.read_buffer(b, 0, 1, acc.buffer_depth(b), Backdoor::Dpi), dut);
 }
 
 QTA_TEST(queue_accepts_back_to_back_descriptors, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {

@@ -181,10 +181,15 @@ module qta_top #(
     .bd_we_i(bd_wt_we_i), .bd_addr_i(bd_wt_addr_i), .bd_wdata_i(bd_wt_wdata_i),
     .bd_rdata_o(bd_wt_rdata_o));
 
+  // No array write while reset is asserted: the write enables are registers with a synchronous
+  // reset, so at the first reset edge they still hold their power-up value; the memories have no
+  // reset and would take that write (found by an X-randomized run of reset_and_idle_write_no_buffer).
+  wire [C-1:0] o_wr_en_gated = o_wr_en & {C{rst_ni}};
+
   qta_buffer #(.W(AW), .DEPTH(OUT_DEPTH), .ADDR_W(OUT_AW), .BANKS(BANKS), .BANK_W(BANK_W),
                .RD_LANES(C), .WR_LANES(C)) u_output_buffer (
     .clk_i(clk_i), .rd_addr_i(o_rd_addr), .rd_data_o(o_rd_data),
-    .wr_en_i(o_wr_en), .wr_addr_i(o_wr_addr), .wr_data_i(o_wr_data),
+    .wr_en_i(o_wr_en_gated), .wr_addr_i(o_wr_addr), .wr_data_i(o_wr_data),
     .bd_we_i(bd_out_we_i), .bd_addr_i(bd_out_addr_i), .bd_wdata_i(bd_out_wdata_i),
     .bd_rdata_o(bd_out_rdata_o));
 
