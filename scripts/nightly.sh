@@ -4,7 +4,8 @@
 # history in BUILD/regress/history.sqlite, OUT/report.html, OUT/junit.xml; docs/regress.md), then
 # the synthesis sweep and the long fuzz of the command line and configuration files (FUZZ_COUNT
 # invocations, default 20000, seeded by SEED; common/tests/fuzz_cli.py, issue 11; about two
-# minutes). Hours on two cores: never part of `make test`.
+# minutes), then mutation testing of the RTL templates (MUTANTS per configuration, default 150).
+# Hours on two cores: never part of `make test`.
 #   scripts/nightly.sh [OUT_DIR] [qta regress options...]     (default out/nightly/<UTC date>)
 # Environment: BUILD (default build), WORKERS (default 2), SEED (first seed, default the date, so
 #   each night explores new seeds), BACKEND (local or slurm), SYNTH_SWEEP (default
@@ -29,5 +30,17 @@ if [ "$FUZZ_COUNT" != 0 ]; then
     --seed "${SEED:-$(date -u +%Y%m%d)}" > "$OUT/fuzz.log" 2>&1 || status=1
   rm -rf "$OUT/fuzz"
   echo "fuzz: $(grep -E '^(fuzz seed|exit codes|crashes)' "$OUT/fuzz.log" | tr '\n' ' ')(log: $OUT/fuzz.log)"
+fi
+# Mutation testing of the RTL templates (scripts/mutate.py, verif/README.md): a seeded sample on
+# the default 8x8 and on the banked configuration, each gated at a 97% kill rate over the
+# non-equivalent mutants. MUTANTS per configuration (default 150; 0 skips).
+MUTANTS=${MUTANTS:-150}
+if [ "$MUTANTS" != 0 ]; then
+  for cfg in default_8x8 banked; do
+    python3 "$(dirname "$0")/mutate.py" --qta "$BUILD/qta" --config "$cfg" --suite all --sample "$MUTANTS" \
+      --seed "${SEED:-$(date -u +%Y%m%d)}" --jobs "${WORKERS:-2}" --out "$OUT/mutate/$cfg" > "$OUT/mutate-$cfg.log" 2>&1 \
+      || status=1
+    echo "mutation $cfg: $(grep '^kill rate' "$OUT/mutate-$cfg.log") (report: $OUT/mutate/$cfg/report.txt)"
+  done
 fi
 exit $status
