@@ -5,7 +5,6 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -170,43 +169,6 @@ TEST(AtomicDir, ThroughALinkTheLinkStays) {
   EXPECT_TRUE(fs::is_symlink(d / "link"));
   EXPECT_EQ(read_text(d / "real" / "manifest.json"), "1");
   EXPECT_EQ(entries(d), (std::vector<std::string>{"link", "real"}));
-}
-
-TEST(AtomicDir, ConcurrentProcessesWithoutRenameExchange) {
-  // The two-rename path of filesystems without RENAME_EXCHANGE, under the same lock: every
-  // writer succeeds, nothing (*.old-*, *.tmp-*, *.lock) is left.
-  const fs::path d = scratch_dir("no_exchange");
-  ::setenv("QTA_ATOMIC_DIR_NO_EXCHANGE", "1", 1);
-  constexpr int kProcesses = 12, kRounds = 8;
-  std::vector<pid_t> children;
-  for (int p = 0; p < kProcesses; ++p) {
-    const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      int rc = 0;
-      for (int i = 0; i < kRounds; ++i) {
-        try {
-          write_atomic_dir(d / "out", [&](const fs::path& tmp) {
-            write_text(tmp / "payload/data.txt", std::to_string(p * 100 + i));
-            write_text(tmp / "manifest.json", std::to_string(p * 100 + i));
-          });
-        } catch (const std::exception& e) {
-          std::fprintf(stderr, "writer %d: %s\n", p, e.what());
-          rc = 1;
-        }
-      }
-      ::_exit(rc);
-    }
-    children.push_back(pid);
-  }
-  ::unsetenv("QTA_ATOMIC_DIR_NO_EXCHANGE");
-  for (pid_t pid : children) {
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer process failed, status " << status;
-  }
-  EXPECT_EQ(read_text(d / "out" / "manifest.json"), read_text(d / "out" / "payload/data.txt"));
-  EXPECT_EQ(entries(d), std::vector<std::string>{"out"});
 }
 
 }  // namespace
