@@ -27,15 +27,13 @@ module qta_quantizer #(
 );
   localparam [31:0] LFSR_MASK = 32'h80200003;
 
-  // Unpacked arrays (one word per element) here and in the max tree: Verilator keeps each word
-  // its own variable instead of one (LANES+1)*32-bit value.
-  reg  [31:0] lfsr_q;
-  reg  [31:0] lfsr_chain [0:LANES];  // lfsr_chain[l] = step^l(lfsr_q)
+  reg  [31:0]             lfsr_q;
+  reg  [(LANES+1)*32-1:0] lfsr_chain;  // word l = step^l(lfsr_q)
   integer s;
   always @* begin
-    lfsr_chain[0] = lfsr_q;
+    lfsr_chain[31:0] = lfsr_q;
     for (s = 0; s < LANES; s = s + 1)
-      lfsr_chain[s+1] = {1'b0, lfsr_chain[s][31:1]} ^ (lfsr_chain[s][0] ? LFSR_MASK : 32'h0);
+      lfsr_chain[(s+1)*32 +: 32] = {1'b0, lfsr_chain[s*32+1 +: 31]} ^ (lfsr_chain[s*32] ? LFSR_MASK : 32'h0);
   end
 
   reg  [AW-1:0] amax_q;
@@ -51,7 +49,7 @@ module qta_quantizer #(
         .m0_i  (m0_i),
         .n_i   (n_i),
         .sr_i  (sr_i),
-        .lfsr_i(lfsr_chain[l+1]),
+        .lfsr_i(lfsr_chain[(l+1)*32 +: 32]),
         .q_o   (q_o[l*DW +: DW])
       );
     end
@@ -62,15 +60,17 @@ module qta_quantizer #(
   // Invalid and padding lanes enter as 0, which never exceeds amax_q. Node n of the flat vector
   // is the max of nodes 2n+1 and 2n+2; the leaves are nodes LEAVES-1 .. 2*LEAVES-2.
   localparam integer LEAVES = 1 << $clog2(LANES);
-  reg [AW-1:0] max_tree [0:2*LEAVES-2];
+  reg [(2*LEAVES-1)*AW-1:0] max_tree;
   integer t;
   always @* begin
     for (t = 0; t < LEAVES; t = t + 1)
-      max_tree[LEAVES-1+t] = (t < LANES && valid_i[t % LANES]) ? magnitude[(t % LANES)*AW +: AW] : {AW{1'b0}};
+      max_tree[(LEAVES-1+t)*AW +: AW] = (t < LANES && valid_i[t % LANES]) ? magnitude[(t % LANES)*AW +: AW]
+                                                                         : {AW{1'b0}};
     for (t = LEAVES - 2; t >= 0; t = t - 1)
-      max_tree[t] = (max_tree[2*t+1] > max_tree[2*t+2]) ? max_tree[2*t+1] : max_tree[2*t+2];
+      max_tree[t*AW +: AW] = (max_tree[(2*t+1)*AW +: AW] > max_tree[(2*t+2)*AW +: AW])
+                           ? max_tree[(2*t+1)*AW +: AW] : max_tree[(2*t+2)*AW +: AW];
   end
-  wire [AW-1:0] lanes_max = max_tree[0];
+  wire [AW-1:0] lanes_max = max_tree[AW-1:0];
   wire [AW-1:0] amax_d = (lanes_max > amax_q) ? lanes_max : amax_q;
 
   always @(posedge clk_i) begin
@@ -81,7 +81,7 @@ module qta_quantizer #(
       lfsr_q <= seed_i;
       amax_q <= {AW{1'b0}};
     end else if (step_i) begin
-      lfsr_q <= lfsr_chain[LANES];
+      lfsr_q <= lfsr_chain[LANES*32 +: 32];
       amax_q <= amax_d;
     end
   end
