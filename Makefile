@@ -24,7 +24,7 @@ demo: build
 	@bash scripts/demo.sh $(BUILD)
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE nightly
 
 clean:
 	rm -rf $(BUILD)

@@ -31,6 +31,10 @@ if [ "$FUZZ_COUNT" != 0 ]; then
   rm -rf "$OUT/fuzz"
   echo "fuzz: $(grep -E '^(fuzz seed|exit codes|crashes)' "$OUT/fuzz.log" | tr '\n' ' ')(log: $OUT/fuzz.log)"
 fi
+# The CTests too long for `make test` (label nightly: the 64x64 Yosys elaboration, the smoke list
+# on the single-node SLURM cluster).
+(cd "$BUILD" && ctest -L nightly --output-on-failure > "$OUT/ctest-nightly.log" 2>&1) || status=1
+echo "ctest -L nightly: $(grep -E 'tests passed|tests failed' "$OUT/ctest-nightly.log")"
 # Mutation testing of the RTL templates (scripts/mutate.py, verif/README.md): a seeded sample on
 # the default 8x8 and on the banked configuration, each gated at a 97% kill rate over the
 # non-equivalent mutants. MUTANTS per configuration (default 150; 0 skips).
