@@ -135,7 +135,9 @@ fs::path check_output(const fs::path& typed, const OutputPathRules& r, Kind kind
     }
     if (kind == Kind::Dir && !S_ISDIR(lst.st_mode)) bad(r, typed, "exists and is not a directory", valid_new);
     if (kind == Kind::File && S_ISDIR(lst.st_mode)) bad(r, typed, "is a directory", valid_new);
-    if (::access(target.c_str(), W_OK) != 0)
+    // ENOENT here: the path went away since lstat (another writer swapping it by two renames,
+    // AtomicDir's fallback without RENAME_EXCHANGE): a new path, which is valid.
+    if (::access(target.c_str(), W_OK) != 0 && errno != ENOENT)
       bad(r, typed, fmt::format("exists and is not writable ({})", reason(errno)), valid_new);
   } else {
     const int e = errno;
