@@ -313,7 +313,7 @@ class Runner:
                 shutil.rmtree(os.path.join(mdir, "gen"), ignore_errors=True)
 
 
-def summarize(mutants, explained):
+def summarize(mutants):
     blocks = {}
     for m in mutants:
         b = blocks.setdefault(m.file.replace(".v.mustache", ""), {})
@@ -334,8 +334,8 @@ def counted(b):
     return b.get("killed", 0) + b.get("survived", 0) + b.get("error", 0)
 
 
-def rate(b, explained_equiv=0):
-    n = counted(b) - explained_equiv
+def rate(b):
+    n = counted(b)
     return 100.0 * b.get("killed", 0) / n if n > 0 else 100.0
 
 
@@ -456,10 +456,9 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
         list(ex.map(task, mutants))
 
-    lines, tot = summarize(mutants, explained)
+    lines, tot = summarize(mutants)
     survivors = [m for m in mutants if m.status in ("survived", "explained")]
-    explained_n = 0  # explained survivors are their own status, outside the kill rate
-    final_rate = rate(tot)
+    final_rate = rate(tot)  # explained survivors are their own status, outside the kill rate
     report = ["", f"mutation report: {a.config}, suite {a.suite}, {len(mutants)} mutants, "
               f"{time.monotonic() - t0:.0f} s wall", *lines]
     report.append(f"kill rate over non-equivalent mutants: {final_rate:.1f}% ({tot.get('killed', 0)} killed of "

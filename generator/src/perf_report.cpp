@@ -108,9 +108,10 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
       for (Policy p : policies) {
         const Dataflow d = policy_dataflow(p, g, arr, has_ws, has_os);
         const Breakdown b = breakdown(g, arr, d);
+        const int64_t rtl = b.total();  // = rtl_total_cycles(g, arr, d)
         Total& t = tot[p];
-        t.rtl += layer.count * rtl_total_cycles(g, arr, d);
-        t.compute += layer.count * (d == Dataflow::WS ? ws_cycles(g, arr) : os_cycles(g, arr));
+        t.rtl += layer.count * rtl;
+        t.compute += layer.count * (rtl - b.requant_control);  // the array's cycles (section 4)
         t.ideal += layer.count * b.ideal;
         t.underfill += layer.count * b.underfill;
         t.skew += layer.count * b.skew;
@@ -118,8 +119,8 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
         t.requant_control += layer.count * b.requant_control;
         auto& ps = per_step[p];
         ps.resize(steps.size());
-        ps[s] += double(layer.count) * double(rtl_total_cycles(g, arr, d));
-        layer_rtl[p] += rtl_total_cycles(g, arr, d);
+        ps[s] += double(layer.count) * double(rtl);
+        layer_rtl[p] += rtl;
       }
     }
     for (Policy p : policies) layer_util[p].push_back(layer_macs / (double(arr.rows) * arr.cols * double(layer_rtl[p])));
