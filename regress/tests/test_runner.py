@@ -129,6 +129,25 @@ class Runner(Base):
         self.assertTrue(os.path.exists(os.path.join(out, "report.html")))
 
 
+    def test_worker_failure_is_a_reported_job(self):
+        """A worker that raises (here: the job's work directory cannot be made) reports its job as an
+        error with a 'lost' signature; the other jobs of the pool still run and pass."""
+        sys.path.insert(0, os.path.dirname(REGRESS))
+        import jobs
+        blocker = os.path.join(self.dir, "a_file")
+        open(blocker, "w").close()
+        specs = [{"id": "ok", "argv": ["true"], "cwd": os.path.join(self.dir, "ok"), "log": os.path.join(self.dir, "ok.log"),
+                  "timeout_s": 30},
+                 {"id": "bad", "argv": ["true"], "cwd": os.path.join(blocker, "sub"), "log": os.path.join(self.dir, "bad.log"),
+                  "timeout_s": 30}]
+        done = []
+        res = jobs.LocalBackend(2).run(specs, lambda s, r: done.append(s["id"]), "run")
+        self.assertEqual(sorted(done), ["bad", "ok"])
+        self.assertEqual(res["ok"]["rc"], 0, res["ok"])
+        self.assertIn("worker failed", res["bad"].get("lost", ""), res["bad"])
+        verdict = jobs.classify({"test": "t", "timeout_s": 30}, res["bad"])
+        self.assertEqual((verdict["verdict"], verdict["signature"]), ("error", "t | - | lost"), verdict)
+
     def test_real_testplan_matches_the_bench(self):
         """regress/testplan.json against verif/tb's QTA_TEST declarations: every test planned, no unknown test."""
         p = subprocess.run([PY, REGRESS, "--show-lists"], capture_output=True, text=True, timeout=60)
