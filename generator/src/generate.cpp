@@ -123,7 +123,7 @@ std::string render_template(const fs::path& template_file, const nlohmann::json&
 const std::vector<std::string>& module_names() {
   static const std::vector<std::string> names = {"qta_delay",   "qta_pe",     "qta_array",
                                                  "qta_buffer",  "qta_fifo",   "qta_requant",
-                                                 "qta_quantizer", "qta_scheduler", "qta_top"};
+                                                 "qta_quantizer", "qta_auto",   "qta_scheduler", "qta_top"};
   return names;
 }
 

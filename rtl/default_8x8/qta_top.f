@@ -12,5 +12,6 @@ rtl/qta_buffer.v
 rtl/qta_fifo.v
 rtl/qta_requant.v
 rtl/qta_quantizer.v
+rtl/qta_auto.v
 rtl/qta_scheduler.v
 rtl/qta_top.v

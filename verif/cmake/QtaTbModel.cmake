@@ -26,6 +26,9 @@ function(qta_tb_model target)
     message(FATAL_ERROR "qta_tb_model(${target}): GEN_DIR '${M_GEN_DIR}' has no qta_top.f (a qta gen output?)")
   endif()
   # The RTL files in the order the file list gives them.
+  # The list is read here, at configure time: a new module in it (a template added to the
+  # generator) needs a fresh configure (`qta verify` and generator/update_rtl.sh run one), because
+  # verilate()'s rebuild rule keeps the old file list and fails before CMake would re-run.
   file(STRINGS ${M_GEN_DIR}/qta_top.f lines)
   set(rtl)
   foreach(line IN LISTS lines)

@@ -116,9 +116,16 @@ fs::path build_model(const VerifyOptions& o, const fs::path& work, const fs::pat
   std::vector<std::string> configure = {"cmake", "-S", project.string(), "-B", build.string(), "-G", "Ninja",
                                         "-DCMAKE_CXX_COMPILER=" + compiler, "-DCMAKE_BUILD_TYPE="};
   if (find_program("ccache")) configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache");
-  if (!fs::exists(build / "build.ninja") && run(configure, log) != 0)
-    throw std::runtime_error(fmt::format("configuring the model project failed; last lines of {}:\n{}", log.string(),
-                                         tail_lines(log, 40)));
+  // Configured once per work directory, and again when the generated file list changed (a module
+  // added or removed by a newer generator): verilate()'s own rebuild rule keeps the old list.
+  const fs::path file_list = gen_dir / "qta_top.f", configured_list = build / "qta_top.f.configured";
+  const bool list_changed = !fs::exists(configured_list) || read_text(configured_list) != read_text(file_list);
+  if (!fs::exists(build / "build.ninja") || list_changed) {
+    if (run(configure, log) != 0)
+      throw std::runtime_error(fmt::format("configuring the model project failed; last lines of {}:\n{}",
+                                           log.string(), tail_lines(log, 40)));
+    write_text(configured_list, read_text(file_list));
+  }
   // A reuse is reported as such: the executable is rewritten only when something was out of date.
   std::error_code ec;
   const auto stamp_before = fs::last_write_time(exe, ec);

@@ -15,7 +15,7 @@
 //         LOAD R cycles, STREAM M + R + C - 1 cycles (int32 results accumulate in the output buffer)
 //   OS: for each M tile (m0 += R), for each N tile (n0 += C):
 //         STREAM K + R + C - 1 cycles, SHIFT R cycles
-//   AUTO: WS if ceil(K/R)*ceil(N/C)*(2R+M+C-1) <= ceil(M/R)*ceil(N/C)*(K+2R+C-1), else OS.
+//   AUTO (qta_auto): WS if ceil(K/R)*ceil(N/C)*(2R+M+C-1) <= ceil(M/R)*ceil(N/C)*(K+2R+C-1), else OS.
 // Then one requantization pass of ceil(M*N/C) cycles, C elements per cycle in row-major order.
 // Cycles from CHECK to DONE inclusive: compute + ceil(M*N/C) + 5, compute being the sum above;
 // a rejected descriptor takes 2 (CHECK, DONE).
@@ -120,10 +120,7 @@ module qta_scheduler #(
   localparam [31:0] OUT_DEPTH32 = OUT_DEPTH;
   // 64-bit copies for the descriptor check (wires: Verilator 5.006 treats parameters in a
   // concatenation as unsized).
-  wire [31:0] r32_w = R32, c32_w = C32;
   wire [31:0] in_depth32_w = IN_DEPTH32, wt_depth32_w = WT_DEPTH32, out_depth32_w = OUT_DEPTH32;
-  wire [63:0] R64 = {32'd0, r32_w};
-  wire [63:0] C64 = {32'd0, c32_w};
   wire [63:0] IN_DEPTH64  = {32'd0, in_depth32_w};
   wire [63:0] WT_DEPTH64  = {32'd0, wt_depth32_w};
   wire [63:0] OUT_DEPTH64 = {32'd0, out_depth32_w};
@@ -180,14 +177,19 @@ module qta_scheduler #(
     else                    check_error = E_NONE;
   end
 
-  // AUTO: the cost formula of docs/interfaces.md section 4 (same as qta::perf).
-  wire [63:0] k_tiles = (k64 + R64 - 64'd1) / R64;
-  wire [63:0] n_tiles = (n64 + C64 - 64'd1) / C64;
-  wire [63:0] m_tiles = (m64 + R64 - 64'd1) / R64;
-  wire [63:0] ws_cost = k_tiles * n_tiles * (R64 + m64 + R64 + C64 - 64'd1);
-  wire [63:0] os_cost = m_tiles * n_tiles * (k64 + R64 + C64 - 64'd1 + R64);
-  wire auto_os   = (SUPPORT_OS != 0) && ((SUPPORT_WS == 0) || (os_cost < ws_cost));
-  wire choose_os = (d_df_q == 2'd1) || (d_df_q == 2'd2 && auto_os);
+  // The dataflow: qta_auto evaluates the cost formula of docs/interfaces.md section 4 (the
+  // same as qta::perf) for AUTO; WS and OS descriptors pass through.
+  wire choose_os;
+  wire [63:0] ws_cost_unused, os_cost_unused;  // the counters count the cycles the tiles take
+  qta_auto #(.R(R), .C(C), .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS)) u_auto (
+    .m_i        (d_m_q),
+    .n_i        (d_n_q),
+    .k_i        (d_k_q),
+    .dataflow_i (d_df_q),
+    .ws_cycles_o(ws_cost_unused),
+    .os_cycles_o(os_cost_unused),
+    .os_o       (choose_os)
+  );
 
   // ---------------------------------------------------------------- tiling state
   reg         os_q;
