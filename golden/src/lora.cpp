@@ -82,7 +82,7 @@ const GemmStep& push(LoraQuantStep& r, GemmStep st) {
 }  // namespace
 
 LoraQuantStep lora_forward_quantized(const LoraParams& p, const QTensor& x, double s, const QuantConfig& cfg,
-                                     const std::string& prefix) {
+                                     const std::string& prefix, GemmEngine& engine) {
   cfg.validate();
   LoraQuantStep r;
   const std::string& P = prefix;
@@ -91,33 +91,41 @@ LoraQuantStep lora_forward_quantized(const LoraParams& p, const QTensor& x, doub
   r.tensors[P + "a"] = quantize(p.a, cfg.q);
   r.tensors[P + "b"] = quantize(p.b, cfg.q);
   const Rounding fr = cfg.fwd_rounding;
-  push(r, run_gemm_step(P + "fwd_xw", P + "x", x, Op::N, P + "w", r.tensors[P + "w"], Op::N, P + "y0", 1.0, fr, cfg));
-  push(r, run_gemm_step(P + "fwd_xa", P + "x", x, Op::N, P + "a", r.tensors[P + "a"], Op::N, P + "h", 1.0, fr, cfg));
-  push(r, run_gemm_step(P + "fwd_hbt", P + "h", r.tensors[P + "h"], Op::N, P + "b", r.tensors[P + "b"], Op::T, P + "y1", s,
-                        fr, cfg));
+  push(r, engine.run(P + "fwd_xw", P + "x", x, Op::N, P + "w", r.tensors[P + "w"], Op::N, P + "y0", 1.0, fr, cfg));
+  push(r, engine.run(P + "fwd_xa", P + "x", x, Op::N, P + "a", r.tensors[P + "a"], Op::N, P + "h", 1.0, fr, cfg));
+  push(r, engine.run(P + "fwd_hbt", P + "h", r.tensors[P + "h"], Op::N, P + "b", r.tensors[P + "b"], Op::T, P + "y1", s,
+                     fr, cfg));
   r.y_host = add(dequantize(r.tensors[P + "y0"]), dequantize(r.tensors[P + "y1"]));  // fwd_add (host)
   r.tensors[P + "y"] = quantize(r.y_host, cfg.q);
   r.y = dequantize(r.tensors[P + "y"]);
   return r;
 }
 
-LoraQuantStep lora_step_quantized(const LoraParams& p, const MatF& x, const MatF& dy, double s, const QuantConfig& cfg) {
-  LoraQuantStep r = lora_forward_quantized(p, quantize(x, cfg.q), s, cfg);
-  const QTensor& xq = r.tensors["x"];
-  r.tensors["dy"] = quantize(dy, cfg.q);
-  const QTensor dyq = r.tensors["dy"];
-  const QTensor wq = r.tensors["w"], aq = r.tensors["a"], bq = r.tensors["b"], hq = r.tensors["h"];
+void lora_backward_quantized(LoraQuantStep& r, const MatF& dy, double s, const QuantConfig& cfg,
+                             const std::string& prefix, GemmEngine& engine) {
+  const std::string& P = prefix;
+  const QTensor xq = r.tensors.at(P + "x");
+  r.tensors[P + "dy"] = quantize(dy, cfg.q);
+  const QTensor dyq = r.tensors[P + "dy"];
+  const QTensor wq = r.tensors.at(P + "w"), aq = r.tensors.at(P + "a"), bq = r.tensors.at(P + "b"),
+                hq = r.tensors.at(P + "h");
   const Rounding br = cfg.bwd_rounding;
-  push(r, run_gemm_step("bwd_dyb", "dy", dyq, Op::N, "b", bq, Op::N, "g", 1.0, br, cfg));
-  const QTensor gq = r.tensors["g"];
-  push(r, run_gemm_step("bwd_dywt", "dy", dyq, Op::N, "w", wq, Op::T, "dx0", 1.0, br, cfg));
-  push(r, run_gemm_step("bwd_gat", "g", gq, Op::N, "a", aq, Op::T, "dx1", s, br, cfg));
-  r.tensors["dx"] = host_add(r.tensors["dx0"], r.tensors["dx1"], cfg.q);  // bwd_dx_add (host)
-  push(r, run_gemm_step("bwd_xtg", "x", xq, Op::T, "g", gq, Op::N, "da", s, br, cfg));
-  push(r, run_gemm_step("bwd_dytht", "dy", dyq, Op::T, "h", hq, Op::N, "db", s, br, cfg));
-  r.dx = dequantize(r.tensors["dx"]);
-  r.da = dequantize(r.tensors["da"]);
-  r.db = dequantize(r.tensors["db"]);
+  push(r, engine.run(P + "bwd_dyb", P + "dy", dyq, Op::N, P + "b", bq, Op::N, P + "g", 1.0, br, cfg));
+  const QTensor gq = r.tensors[P + "g"];
+  push(r, engine.run(P + "bwd_dywt", P + "dy", dyq, Op::N, P + "w", wq, Op::T, P + "dx0", 1.0, br, cfg));
+  push(r, engine.run(P + "bwd_gat", P + "g", gq, Op::N, P + "a", aq, Op::T, P + "dx1", s, br, cfg));
+  r.tensors[P + "dx"] = host_add(r.tensors[P + "dx0"], r.tensors[P + "dx1"], cfg.q);  // bwd_dx_add (host)
+  push(r, engine.run(P + "bwd_xtg", P + "x", xq, Op::T, P + "g", gq, Op::N, P + "da", s, br, cfg));
+  push(r, engine.run(P + "bwd_dytht", P + "dy", dyq, Op::T, P + "h", hq, Op::N, P + "db", s, br, cfg));
+  r.dx = dequantize(r.tensors[P + "dx"]);
+  r.da = dequantize(r.tensors[P + "da"]);
+  r.db = dequantize(r.tensors[P + "db"]);
+}
+
+LoraQuantStep lora_step_quantized(const LoraParams& p, const MatF& x, const MatF& dy, double s, const QuantConfig& cfg,
+                                  GemmEngine& engine) {
+  LoraQuantStep r = lora_forward_quantized(p, quantize(x, cfg.q), s, cfg, "", engine);
+  lora_backward_quantized(r, dy, s, cfg, "", engine);
   return r;
 }
 

@@ -41,9 +41,9 @@ uint32_t derive_sr_seed(uint64_t seed, const std::string& step_name) {
   return folded == 0 ? 1u : folded;
 }
 
-GemmStep run_gemm_step(const std::string& name, const std::string& a_name, const QTensor& a, Op op_a,
-                       const std::string& b_name, const QTensor& b, Op op_b, const std::string& out_name,
-                       double extra, Rounding rounding, const QuantConfig& cfg) {
+GemmStep gemm_step_header(const std::string& name, const std::string& a_name, const QTensor& a, Op op_a,
+                          const std::string& b_name, const QTensor& b, Op op_b, const std::string& out_name,
+                          double extra, Rounding rounding, const QuantConfig& cfg) {
   GemmStep st;
   st.name = name;
   st.a_name = a_name;
@@ -59,12 +59,41 @@ GemmStep run_gemm_step(const std::string& name, const std::string& a_name, const
   st.extra = extra;
   st.rounding = rounding;
   st.sr_seed = derive_sr_seed(cfg.seed, name);
-  note_long_gemm(name + " (INT)", st.m, st.n, st.k);
-  st.acc = gemm_int(a.values, op_a, b.values, op_b, cfg.q, cfg.acc_width);
-  st.out = requantize(st.acc, cfg.q, rounding, st.sr_seed);
-  // The output's real scale: the largest |acc| (real value amax * S_a * S_b * extra) maps to qmax.
-  st.out_scale = st.out.amax == 0 ? 1.0 : double(st.out.amax) * a.scale * b.scale * extra / double(qmax_for(cfg.q));
   return st;
+}
+
+void set_gemm_result(GemmStep& st, MatI acc, Requantized out) {
+  st.acc = std::move(acc);
+  st.out = std::move(out);
+  // The output's real scale: the largest |acc| (real value amax * S_a * S_b * extra) maps to qmax.
+  st.out_scale = st.out.amax == 0 ? 1.0 : double(st.out.amax) * st.a.scale * st.b.scale * st.extra / double(qmax_for(st.a.q));
+}
+
+GemmStep run_gemm_step(const std::string& name, const std::string& a_name, const QTensor& a, Op op_a,
+                       const std::string& b_name, const QTensor& b, Op op_b, const std::string& out_name,
+                       double extra, Rounding rounding, const QuantConfig& cfg) {
+  GemmStep st = gemm_step_header(name, a_name, a, op_a, b_name, b, op_b, out_name, extra, rounding, cfg);
+  note_long_gemm(name + " (INT)", st.m, st.n, st.k);
+  MatI acc = gemm_int(a.values, op_a, b.values, op_b, cfg.q, cfg.acc_width);
+  Requantized out = requantize(acc, cfg.q, rounding, st.sr_seed);
+  set_gemm_result(st, std::move(acc), std::move(out));
+  return st;
+}
+
+namespace {
+class GoldenEngine final : public GemmEngine {
+ public:
+  GemmStep run(const std::string& name, const std::string& a_name, const QTensor& a, Op op_a, const std::string& b_name,
+               const QTensor& b, Op op_b, const std::string& out_name, double extra, Rounding rounding,
+               const QuantConfig& cfg) override {
+    return run_gemm_step(name, a_name, a, op_a, b_name, b, op_b, out_name, extra, rounding, cfg);
+  }
+};
+}  // namespace
+
+GemmEngine& golden_engine() {
+  static GoldenEngine engine;
+  return engine;
 }
 
 }  // namespace qta::golden

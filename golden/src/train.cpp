@@ -105,15 +105,11 @@ bool all_finite(const MatF& m) {
 }  // namespace
 
 TrainResult train_lora(const TrainConfig& cfg) {
-  cfg.validate();
+  LoraTask task(cfg);  // validates cfg
   const LoraShape& sh = cfg.shape;
   const double s = sh.s();
-  Rng rng(cfg.seed);
-  Teacher teacher{random_lora_params(sh, rng), cfg.noise};
-  // Student: same frozen W, A ~ N(0, 1/d_in) as usual for LoRA, B = 0 (starts at the pretrained model).
-  LoraParams fp = teacher.params;
-  fp.a = random_normal(sh.d_in, sh.rank, 1.0 / std::sqrt(double(sh.d_in)), rng);
-  fp.b = MatF(sh.d_out, sh.rank);
+  Teacher teacher{task.teacher(), cfg.noise};
+  LoraParams fp = task.student_init();
   LoraParams q8 = fp;
 
   Rng eval_rng(cfg.seed ^ 0x5eedull);
@@ -130,8 +126,7 @@ TrainResult train_lora(const TrainConfig& cfg) {
   const bool progress = lora_step_macs(sh) * cfg.steps >= 8 * progress_macs();
   const auto t0 = std::chrono::steady_clock::now();
   for (int step = 0; step < cfg.steps; ++step) {
-    const MatF x = random_normal(sh.tokens, sh.d_in, 1.0, rng);
-    const MatF t = teacher.targets(x, s, rng);
+    const auto [x, t] = task.next_batch();
 
     // A learning rate too large for the problem makes the parameters, and then the losses,
     // overflow: a divergence (a failed check, exit 1), not bad input.
@@ -144,13 +139,8 @@ TrainResult train_lora(const TrainConfig& cfg) {
       opt_fp.next_step();
 
       QuantConfig qc = cfg.quant;
-      qc.seed = cfg.quant.seed * 1000003ull + uint64_t(step);  // fresh stochastic-rounding seeds each step
-      const LoraQuantStep qf = lora_forward_quantized(q8, quantize(x, qc.q), s, qc);
-      r.loss_int8.push_back(mse_loss(qf.y_host, t));
-      const LoraQuantStep qs = lora_step_quantized(q8, x, mse_grad(qf.y_host, t), s, qc);
-      opt_q8.update(q8.a, qs.da, 0);
-      opt_q8.update(q8.b, qs.db, 1);
-      opt_q8.next_step();
+      qc.seed = train_step_seed(cfg.quant.seed, step);  // fresh stochastic-rounding seeds each step
+      r.loss_int8.push_back(lora_int_train_step(q8, opt_q8, x, t, s, qc, golden_engine()).loss);
     } catch (const NonFiniteError& e) {
       diverged(cfg, step + 1, e.what());
     }
@@ -172,6 +162,84 @@ TrainResult train_lora(const TrainConfig& cfg) {
   if (!std::isfinite(r.eval_fp32) || !std::isfinite(r.eval_int8))
     diverged(cfg, cfg.steps, fmt::format("held-out loss FP32 {:g}, INT {:g}", r.eval_fp32, r.eval_int8));
   return r;
+}
+
+uint64_t train_step_seed(uint64_t quant_seed, int step) { return quant_seed * 1000003ull + uint64_t(step); }
+
+LoraTask::LoraTask(const TrainConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {
+  cfg.validate();
+  const LoraShape& sh = cfg.shape;
+  teacher_ = random_lora_params(sh, rng_);
+  // Student: same frozen W, A ~ N(0, 1/d_in) as usual for LoRA, B = 0 (starts at the pretrained model).
+  student_ = teacher_;
+  student_.a = random_normal(sh.d_in, sh.rank, 1.0 / std::sqrt(double(sh.d_in)), rng_);
+  student_.b = MatF(sh.d_out, sh.rank);
+}
+
+std::pair<MatF, MatF> LoraTask::next_batch() {
+  MatF x = random_normal(cfg_.shape.tokens, cfg_.shape.d_in, 1.0, rng_);
+  MatF t = Teacher{teacher_, cfg_.noise}.targets(x, cfg_.shape.s(), rng_);
+  return {std::move(x), std::move(t)};
+}
+
+IntStepRecord lora_int_train_step(LoraParams& p, Optimizer& opt, const MatF& x, const MatF& target, double s,
+                                  const QuantConfig& qc, GemmEngine& engine) {
+  LoraQuantStep q = lora_forward_quantized(p, quantize(x, qc.q), s, qc, "", engine);
+  IntStepRecord rec;
+  rec.loss = mse_loss(q.y_host, target);
+  lora_backward_quantized(q, mse_grad(q.y_host, target), s, qc, "", engine);
+  opt.update(p.a, q.da, 0);
+  opt.update(p.b, q.db, 1);
+  opt.next_step();
+  rec.steps = std::move(q.steps);
+  rec.tensors = std::move(q.tensors);
+  return rec;
+}
+
+void AttentionTrainConfig::validate() const {
+  shape.validate();
+  opt.validate();
+  quant.validate();
+  if (steps < 1 || steps > 1000000) throw UsageError(fmt::format("steps = {} is out of range; valid: 1..1000000", steps));
+  if (!(noise >= 0 && noise <= kMaxNoise))
+    throw UsageError(fmt::format("noise = {} is out of range; valid: 0..{:g}", noise, kMaxNoise));
+}
+
+AttentionTask::AttentionTask(const AttentionTrainConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {
+  cfg.validate();
+  teacher_ = random_attention_params(cfg.shape, rng_);
+  student_ = teacher_;
+  for (LoraParams* l : {&student_.q, &student_.k, &student_.v, &student_.o}) {
+    l->a = random_normal(l->a.rows, l->a.cols, 1.0 / std::sqrt(double(l->a.rows)), rng_);
+    l->b = MatF(l->b.rows, l->b.cols);
+  }
+}
+
+AttentionTask::Batch AttentionTask::next_batch() {
+  const AttentionShape& sh = cfg_.shape;
+  Batch b;
+  b.x = random_normal(sh.tokens, sh.d_model, 1.0, rng_);
+  b.ctx = random_normal(sh.ctx_tokens, sh.d_ctx, 1.0, rng_);
+  b.target = attention_forward_fp32(teacher_, b.x, b.ctx, sh).out;
+  for (auto& v : b.target.data) v += float(cfg_.noise * rng_.normal());
+  return b;
+}
+
+IntStepRecord attention_int_train_step(AttentionParams& p, Optimizer (&opts)[4], const AttentionTask::Batch& b,
+                                       const AttentionShape& sh, const QuantConfig& qc, GemmEngine& engine) {
+  AttentionQuantResult r = attention_forward_quantized(p, b.x, b.ctx, sh, qc, engine);
+  IntStepRecord rec;
+  rec.loss = mse_loss(r.out_host, b.target);
+  attention_backward_quantized(r, mse_grad(r.out_host, b.target), sh, qc, engine);
+  LoraParams* lp[4] = {&p.q, &p.k, &p.v, &p.o};
+  for (int i = 0; i < 4; ++i) {
+    opts[i].update(lp[i]->a, r.da[i], 0);
+    opts[i].update(lp[i]->b, r.db[i], 1);
+    opts[i].next_step();
+  }
+  rec.steps = std::move(r.steps);
+  rec.tensors = std::move(r.tensors);
+  return rec;
 }
 
 }  // namespace qta::golden

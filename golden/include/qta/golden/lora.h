@@ -59,7 +59,8 @@ struct LoraQuantStep {
   MatF y_host;                  // Y0 + s Y1 summed on the host in FP32 before Y is quantized: what the
                                 // host's loss sees (the loss is host-side FP32, like softmax)
 };
-LoraQuantStep lora_step_quantized(const LoraParams& p, const MatF& x, const MatF& dy, double s, const QuantConfig& cfg);
+LoraQuantStep lora_step_quantized(const LoraParams& p, const MatF& x, const MatF& dy, double s, const QuantConfig& cfg,
+                                  GemmEngine& engine = golden_engine());
 
 // Memory `qta golden lora` holds at its peak for this shape, in bytes (every FP32 and INT tensor
 // it keeps, the GEMM steps' operand copies and accumulators, and the largest temporaries), for
@@ -67,8 +68,15 @@ LoraQuantStep lora_step_quantized(const LoraParams& p, const MatF& x, const MatF
 uint64_t lora_step_memory_bytes(const LoraShape& shape);
 // Multiply-accumulates of one FP32 plus one INT forward and backward step.
 double lora_step_macs(const LoraShape& shape);
-// Forward only (used by evaluation and by the attention block).
+// Forward only (used by evaluation and by the attention block): steps fwd_xw, fwd_xa, fwd_hbt
+// and the host's fwd_add; tensor and step names carry `prefix` ("q." in the attention block).
 LoraQuantStep lora_forward_quantized(const LoraParams& p, const QTensor& x, double s, const QuantConfig& cfg,
-                                     const std::string& prefix = "");
+                                     const std::string& prefix = "", GemmEngine& engine = golden_engine());
+// The backward pass continuing a forward `r` (its tensors P+"x", P+"w", P+"a", P+"b", P+"h"):
+// quantizes dY, runs bwd_dyb, bwd_dywt, bwd_gat, the host's bwd_dx_add, bwd_xtg and bwd_dytht,
+// appends the steps and tensors to `r` and sets r.dx, r.da, r.db. lora_step_quantized is
+// lora_forward_quantized followed by this.
+void lora_backward_quantized(LoraQuantStep& r, const MatF& dy, double s, const QuantConfig& cfg,
+                             const std::string& prefix = "", GemmEngine& engine = golden_engine());
 
 }  // namespace qta::golden

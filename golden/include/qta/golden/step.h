@@ -44,9 +44,32 @@ void note_long_gemm(const std::string& name, int64_t m, int64_t n, int64_t k);
 // A per-step stochastic-rounding seed: FNV-1a of the step name mixed with the run seed, never 0.
 uint32_t derive_sr_seed(uint64_t seed, const std::string& step_name);
 
+// A GemmStep with everything but its results (acc, out, out_scale): names, operands, shape,
+// extra, rounding and the derived sr_seed (derive_sr_seed(cfg.seed, name)).
+GemmStep gemm_step_header(const std::string& name, const std::string& a_name, const QTensor& a, Op op_a,
+                          const std::string& b_name, const QTensor& b, Op op_b, const std::string& out_name,
+                          double extra, Rounding rounding, const QuantConfig& cfg);
+// Records the exact int32 result and its requantization in `st` and sets out_scale: the largest
+// |acc| (real value amax * S_a * S_b * extra) maps to qmax.
+void set_gemm_result(GemmStep& st, MatI acc, Requantized out);
+
 // Runs op(A) * op(B) on integers, requantizes, and records everything.
 GemmStep run_gemm_step(const std::string& name, const std::string& a_name, const QTensor& a, Op op_a,
                        const std::string& b_name, const QTensor& b, Op op_b, const std::string& out_name,
                        double extra, Rounding rounding, const QuantConfig& cfg);
+
+// What runs the GEMM steps of a layer: the golden model itself (golden_engine()) or a host
+// runtime issuing descriptors to an accelerator (qta::runtime). The step sequences of the LoRA
+// layer, the attention block and the training loops are written once, over this interface; an
+// engine returns the same GemmStep run_gemm_step would (same header, its own acc and out).
+class GemmEngine {
+ public:
+  virtual ~GemmEngine() = default;
+  virtual GemmStep run(const std::string& name, const std::string& a_name, const QTensor& a, Op op_a,
+                       const std::string& b_name, const QTensor& b, Op op_b, const std::string& out_name,
+                       double extra, Rounding rounding, const QuantConfig& cfg) = 0;
+};
+// The golden model's engine: run_gemm_step.
+GemmEngine& golden_engine();
 
 }  // namespace qta::golden

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "qta/golden/attention.h"
 #include "qta/golden/lora.h"
 
 namespace qta::golden {
@@ -63,5 +64,75 @@ TrainResult train_lora(const TrainConfig& cfg);
 // Peak memory of train_lora, in bytes (lora_step_memory_bytes plus parameters, optimizer state
 // and the held-out batch).
 uint64_t train_memory_bytes(const TrainConfig& cfg);
+
+// ---- One fully quantized training step at a time, over any GemmEngine ------------------------
+// train_lora's INT8 student and `qta train` (qta::runtime) run the same code below; only the
+// engine differs (golden_engine() or a runtime issuing descriptors to an accelerator).
+
+// Stochastic-rounding seed of training step `step` (0-based): every GEMM's sr_seed derives from
+// it and the GEMM's name (derive_sr_seed).
+uint64_t train_step_seed(uint64_t quant_seed, int step);
+
+// What one INT training step computed: the loss on the host (FP32, from y_host), every GEMM step
+// and every tensor (inputs, intermediates, outputs, quantized), in execution order.
+struct IntStepRecord {
+  double loss = 0;
+  std::vector<GemmStep> steps;
+  std::map<std::string, QTensor> tensors;
+};
+
+// The synthetic LoRA task of train_lora: Y* = X W + s X A* B*^T + noise from a hidden teacher;
+// the student shares W, starts from A ~ N(0, 1/d_in), B = 0.
+class LoraTask {
+ public:
+  explicit LoraTask(const TrainConfig& cfg);  // validates cfg
+  const LoraParams& teacher() const { return teacher_; }
+  const LoraParams& student_init() const { return student_; }
+  // The next training batch (X, targets), drawn from the task's generator.
+  std::pair<MatF, MatF> next_batch();
+  Rng& rng() { return rng_; }
+
+ private:
+  TrainConfig cfg_;
+  Rng rng_;
+  LoraParams teacher_, student_;
+};
+
+// Forward, loss, backward and optimizer update of `p` (FP32 masters of A and B) on one batch.
+// Throws NonFiniteError when a tensor to quantize is not finite (a divergence).
+IntStepRecord lora_int_train_step(LoraParams& p, Optimizer& opt, const MatF& x, const MatF& target, double s,
+                                  const QuantConfig& qc, GemmEngine& engine);
+
+// A cross-attention block with LoRA on Q, K, V and O trained on the same kind of task: the
+// teacher is a block with its own LoRA factors; the student shares every W.
+struct AttentionTrainConfig {
+  AttentionShape shape{16, 16, 77, 24, 2, 2, 2};
+  int steps = 5;
+  uint64_t seed = 1;
+  double noise = 0.01;
+  OptimizerConfig opt;
+  QuantConfig quant;
+  void validate() const;
+};
+
+class AttentionTask {
+ public:
+  explicit AttentionTask(const AttentionTrainConfig& cfg);  // validates cfg
+  const AttentionParams& student_init() const { return student_; }
+  struct Batch {
+    MatF x, ctx, target;
+  };
+  Batch next_batch();
+
+ private:
+  AttentionTrainConfig cfg_;
+  Rng rng_;
+  AttentionParams teacher_, student_;
+};
+
+// One step of the block: forward, loss (FP32 on LoRA_o's y_host), backward, update of the four
+// LoRA pairs with opts[0..3] (q, k, v, o).
+IntStepRecord attention_int_train_step(AttentionParams& p, Optimizer (&opts)[4], const AttentionTask::Batch& b,
+                                       const AttentionShape& sh, const QuantConfig& qc, GemmEngine& engine);
 
 }  // namespace qta::golden
