@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "qta/atomic_dir.h"
 #include "qta/strings.h"
 #include "qta/cli.h"
 #include "qta/gen/generate.h"
@@ -246,6 +247,31 @@ std::string check_suite(const std::string& suite) {
   throw UsageError(fmt::format("suite = '{}' is not known; valid: all, smoke, block, layer, random", qta::shown(suite)));
 }
 
+BenchModel prepare_bench(const VerifyOptions& o) {
+  const gen::Config& cfg = o.config;
+  const std::string hash = gen::config_hash_hex(cfg);
+  BenchModel b;
+  b.work = fs::absolute(o.work ? *o.work : kBinary / "verify" / fmt::format("{}x{}-{}", cfg->rows, cfg->cols,
+                                                                             hash.substr(0, 8)));
+  fs::create_directories(b.work);
+  b.gen_dir = b.work / "gen";
+  // Rendered afresh every run (milliseconds; the configuration hash does not cover the
+  // templates), then synced: only files whose content changed are rewritten, so an unchanged
+  // model is not rebuilt.
+  spdlog::info("generating the {}x{} configuration into {}", cfg->rows, cfg->cols, b.gen_dir.string());
+  const fs::path staged = b.work / fmt::format("gen.staged-{}", unique_suffix());
+  gen::generate(cfg, staged, fmt::format("qta gen (for qta verify, config {})", hash));
+  sync_tree(staged, b.gen_dir);
+  fs::remove_all(staged);
+  BuildStats stats;
+  b.exe = build_model(o, b.work, b.gen_dir, stats);
+  b.rebuilt = stats.rebuilt;
+  b.build_wall_s = stats.wall_s;
+  b.build_cpu_s = stats.cpu_s;
+  b.build_peak_rss_kb = stats.peak_rss_kb;
+  return b;
+}
+
 int run_verify(const VerifyOptions& o) {
   check_suite(o.suite);
   if (o.random_cases < 0 || o.random_cases > 100000)
@@ -255,25 +281,13 @@ int run_verify(const VerifyOptions& o) {
   if (o.expect_fail && o.config->mutation == gen::Mutation::None)
     throw UsageError("--expect-fail needs --mutation NAME (a deliberately broken RTL for the suite to catch)");
   const gen::Config& cfg = o.config;
-  const std::string hash = gen::config_hash_hex(cfg);
-  const fs::path work = fs::absolute(o.work ? *o.work : kBinary / "verify" / fmt::format("{}x{}-{}", cfg->rows,
-                                                                                          cfg->cols, hash.substr(0, 8)));
-  fs::create_directories(work);
-  const fs::path gen_dir = work / "gen";
-  // Rendered afresh every run (milliseconds; the configuration hash does not cover the
-  // templates), then synced: only files whose content changed are rewritten, so an unchanged
-  // model is not rebuilt.
-  spdlog::info("generating the {}x{} configuration into {}", cfg->rows, cfg->cols, gen_dir.string());
-  const fs::path staged = work / "gen.staged";
-  gen::generate(cfg, staged, fmt::format("qta gen (for qta verify, config {})", hash));
-  sync_tree(staged, gen_dir);
-  fs::remove_all(staged);
-
-  BuildStats stats;
-  const fs::path exe = build_model(o, work, gen_dir, stats);
-  if (stats.rebuilt)
+  const BenchModel bench = prepare_bench(o);
+  const fs::path& work = bench.work;
+  const fs::path& gen_dir = bench.gen_dir;
+  const fs::path& exe = bench.exe;
+  if (bench.rebuilt)
     fmt::print("model build: {:.0f} s wall, {:.0f} CPU-s, peak memory {:.0f} MB (largest process), {}x{}\n",
-               stats.wall_s, stats.cpu_s, stats.peak_rss_kb / 1024.0, cfg->rows, cfg->cols);
+               bench.build_wall_s, bench.build_cpu_s, bench.build_peak_rss_kb / 1024.0, cfg->rows, cfg->cols);
   else
     fmt::print("model build: up to date ({})\n", exe.string());
 

@@ -30,6 +30,20 @@ struct VerifyOptions {
 // throws qta::UsageError otherwise.
 std::string check_suite(const std::string& suite);
 
+// The bench of one configuration, generated and built (what `qta verify --build-only` does).
+struct BenchModel {
+  std::filesystem::path exe;      // the test binary (Vqta_top_tb)
+  std::filesystem::path gen_dir;  // the generated configuration it was built from (QTA_GEN_DIR)
+  std::filesystem::path work;     // <build>/verify/<rows>x<cols>-<hash>, shared with qta verify
+  bool rebuilt = false;
+  double build_wall_s = 0, build_cpu_s = 0;
+  long build_peak_rss_kb = 0;
+};
+// Generates o.config into <work>/gen and brings its model up to date through CMake
+// (templates/verify/CMakeLists.txt.mustache calling qta_tb_model). Used by run_verify and by the
+// host runtime's RTL backend (qta train --backend rtl); prints nothing on stdout.
+BenchModel prepare_bench(const VerifyOptions& o);
+
 // Returns the process exit code: 0 all passed (or, with expect_fail, some test failed), 1 otherwise.
 int run_verify(const VerifyOptions& o);
 

@@ -17,6 +17,7 @@
 
 #include "Vqta_top.h"
 #include "qta/harness/verilated_model.h"
+#include "runtime_server.h"
 #include "tb_coverage.h"
 
 namespace qta::verif {
@@ -63,11 +64,14 @@ class CoverageWritingModel final : public harness::SimModel {
 }  // namespace qta::verif
 
 int main(int argc, char** argv) {
-  const int rc = qta::harness::run_regression(
+  const qta::harness::ModelFactory factory =
       [](const qta::harness::ModelOptions& o) -> std::unique_ptr<qta::harness::SimModel> {
-        return std::make_unique<qta::verif::CoverageWritingModel>(o);
-      },
-      "qta_top", argc, argv);
+    return std::make_unique<qta::verif::CoverageWritingModel>(o);
+  };
+  // The host runtime's accelerator (qta train --backend rtl): serve its requests, run no test.
+  if (const char* serve = std::getenv("QTA_RUNTIME_SERVER"); serve && std::string(serve) == "1")
+    return qta::verif::serve_runtime(factory, argc, argv);
+  const int rc = qta::harness::run_regression(factory, "qta_top", argc, argv);
   if (const char* path = std::getenv("QTA_COVERAGE_FILE")) {
     std::ofstream(path) << qta::verif::run_coverage().to_json().dump(2) << "\n";
   }
