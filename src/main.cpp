@@ -16,6 +16,7 @@ std::string g_invocation;
 
 namespace qta {
 void register_regress_cli(CLI::App& app, int& exit_code);  // regress/cli_regress.cpp
+void register_train_cli(CLI::App& app, int& exit_code);    // runtime/cli_train.cpp
 }
 
 const std::string& qta::invocation() { return g_invocation; }
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   qta::register_verify_cli(app, exit_code);
   qta::register_synth_cli(app, exit_code);
   qta::register_regress_cli(app, exit_code);
+  qta::register_train_cli(app, exit_code);
 
   // "--flag=" is an empty value, as "--flag ''" is (CLI11 would take the next argument as the
   // value): split it into "--flag" and "", so the option reports "is empty".

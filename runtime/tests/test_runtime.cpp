@@ -1,0 +1,179 @@
+// The host runtime against the golden model: planning (what fits, how a GEMM is split, what is
+// refused), GEMMs through the runtime on the golden device bit-exact with golden::run_gemm_step
+// (single descriptors and split ones, every transpose, both roundings), whole training steps of
+// both blocks bit-exact with the golden engine, and the configuration checks. Failures print the
+// seed and the shape.
+#include <gtest/gtest.h>
+
+#include "qta/cli.h"
+#include "qta/golden/quant.h"
+#include "qta/runtime/runtime.h"
+#include "qta/runtime/train.h"
+
+namespace qta::runtime {
+namespace {
+
+using golden::MatI;
+using golden::Op;
+using golden::QTensor;
+
+gen::Config config_with(int rows, int cols, int64_t in, int64_t wt, int64_t out) {
+  gen::ConfigFields f;
+  f.rows = rows;
+  f.cols = cols;
+  f.input_depth = in;
+  f.weight_depth = wt;
+  f.output_depth = out;
+  return gen::Config::validate(f);
+}
+
+QTensor random_q(int64_t rows, int64_t cols, golden::Rng& rng) {
+  return golden::quantize(golden::random_normal(rows, cols, 1.0, rng), 8);
+}
+
+TEST(Plan, AGemmThatFitsIsOneDescriptor) {
+  const gen::Config cfg;  // 8x8, 4096 / 4096 / 8192
+  const GemmPlan p = plan_gemm("g", 64, 48, 32, cfg, true);
+  EXPECT_TRUE(p.single);
+  EXPECT_EQ(p.tiles(), 1);
+  EXPECT_EQ(p.predicted_cycles, predicted_descriptor_cycles({64, 48, 32}, cfg, true));
+}
+
+TEST(Plan, AGemmThatDoesNotFitIsSplitIntoTilesThatFit) {
+  const gen::Config cfg;
+  // SD v1.5 level3 to_k's X W on the 8x8 defaults: A 77 x 768 and B 768 x 1280 exceed 4096 words.
+  for (const auto [m, n, k] : {std::tuple{77, 1280, 768}, std::tuple{768, 4, 77}, std::tuple{4096, 320, 320}}) {
+    const GemmPlan p = plan_gemm("g", m, n, k, cfg, true);
+    SCOPED_TRACE(testing::Message() << m << "x" << n << "x" << k);
+    EXPECT_FALSE(p.single);
+    EXPECT_LE(p.mt * p.kt, cfg->input_depth);
+    EXPECT_LE(p.kt * p.nt, cfg->weight_depth);
+    EXPECT_LE(2 * p.mt * p.nt, cfg->output_depth);
+    EXPECT_GE(p.tiles_m * p.mt, m);
+    EXPECT_GE(p.tiles_n * p.nt, n);
+    EXPECT_GE(p.tiles_k * p.kt, k);
+    EXPECT_LT((p.tiles_m - 1) * p.mt, m);
+    // Never cheaper than the unsplit GEMM would be on unlimited buffers.
+    EXPECT_GE(p.predicted_cycles, predicted_descriptor_cycles({m, n, k}, cfg, false));
+  }
+}
+
+TEST(Plan, KBeyondTheAccumulatorBoundIsRefusedEvenAfterSplitting) {
+  gen::ConfigFields f;
+  f.acc_width = 16;  // max K = floor(32767 / 127^2) = 2
+  const gen::Config cfg = gen::Config::validate(f);
+  ASSERT_EQ(cfg.max_k(), 2);
+  try {
+    plan_gemm("fwd_xw", 64, 48, 32, cfg, true);
+    FAIL() << "K = 32 was planned on a 16-bit accumulator";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("fwd_xw: K = 32 cannot run even after splitting"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("K <= 2"), std::string::npos) << e.what();
+  }
+}
+
+// Every GEMM through the runtime equals the golden model's, bit for bit, on buffers that force
+// splits along M, N and K and on buffers where it fits.
+TEST(Runtime, GemmsOnTheGoldenDeviceEqualTheGoldenModel) {
+  const gen::Config tiny = config_with(4, 4, 64, 64, 64);
+  const gen::Config roomy;
+  for (const gen::Config* cfg : {&tiny, &roomy})
+    for (uint64_t seed = 1; seed <= 6; ++seed) {
+      golden::Rng rng(seed);
+      const int64_t m = 1 + int64_t(rng.next_u64() % 40), n = 1 + int64_t(rng.next_u64() % 40),
+                    k = 1 + int64_t(rng.next_u64() % 60);
+      const Op oa = seed % 2 ? Op::T : Op::N, ob = seed % 3 ? Op::N : Op::T;
+      const QTensor a = oa == Op::N ? random_q(m, k, rng) : random_q(k, m, rng);
+      const QTensor b = ob == Op::N ? random_q(k, n, rng) : random_q(n, k, rng);
+      golden::QuantConfig qc;
+      qc.seed = seed;
+      const golden::Rounding r = seed % 2 ? golden::Rounding::SR : golden::Rounding::RNE;
+      const auto device = make_golden_device(*cfg);
+      Runtime rt(*device, qc);
+      const golden::GemmStep got = rt.run("g", "a", a, oa, "b", b, ob, "c", 0.5, r, qc);
+      const golden::GemmStep ref = golden::run_gemm_step("g", "a", a, oa, "b", b, ob, "c", 0.5, r, qc);
+      SCOPED_TRACE(testing::Message() << "seed " << seed << ": " << m << "x" << n << "x" << k << " A" << op_name(oa)
+                                      << " B" << op_name(ob) << " on buffers " << (*cfg)->input_depth);
+      EXPECT_EQ(got.acc, ref.acc);
+      EXPECT_EQ(got.out.values, ref.out.values);
+      EXPECT_EQ(got.out.amax, ref.out.amax);
+      EXPECT_TRUE(got.out.m == ref.out.m);
+      EXPECT_EQ(got.out_scale, ref.out_scale);
+      EXPECT_EQ(got.sr_seed, ref.sr_seed);
+      if (cfg == &tiny && m * k > 64) EXPECT_GT(rt.stats().descriptors, 1);
+      if (cfg == &roomy) EXPECT_EQ(rt.stats().descriptors, 1);
+    }
+}
+
+TrainSpec small_spec(Block block) {
+  TrainSpec s;
+  s.block = block;
+  s.steps = 3;
+  s.seed = 7;
+  s.lora.shape = {24, 20, 12, 3, 3};
+  return s;
+}
+
+// Whole training steps through the runtime (split GEMMs on small buffers) against the golden
+// engine: loss, every GEMM, every tensor and the updated factors bit-identical.
+TEST(Runtime, TrainingStepsOfBothBlocksEqualTheGoldenEngine) {
+  for (const Block block : {Block::Lora, Block::Attention}) {
+    const TrainSpec spec = small_spec(block);
+    const auto device = make_golden_device(config_with(4, 4, 128, 128, 128));
+    Runtime rt(*device, spec.quant());
+    Trainer got(spec), ref(spec);
+    for (int i = 0; i < spec.steps; ++i) {
+      const golden::IntStepRecord a = got.step(rt), b = ref.step(golden::golden_engine());
+      EXPECT_EQ(first_difference(a, got, b, ref), "") << block_name(block) << " step " << i + 1 << " seed " << spec.seed;
+      EXPECT_EQ(step_digest(a, got), step_digest(b, ref));
+    }
+    EXPECT_GT(rt.stats().split_gemms, 0) << "the small buffers should have forced splits";
+  }
+}
+
+TEST(Runtime, FirstDifferenceFindsAFlippedBit) {
+  const TrainSpec spec = small_spec(Block::Lora);
+  Trainer t1(spec), t2(spec);
+  golden::IntStepRecord a = t1.step(golden::golden_engine());
+  const golden::IntStepRecord b = t2.step(golden::golden_engine());
+  ASSERT_EQ(first_difference(a, t1, b, t2), "");
+  a.steps[4].out.values.data[3] ^= 1;
+  const std::string d = first_difference(a, t1, b, t2);
+  EXPECT_NE(d.find("GEMM bwd_dywt requantized dx0: element 3"), std::string::npos) << d;
+  EXPECT_NE(step_digest(a, t1), step_digest(b, t2));
+}
+
+TEST(Runtime, AConfigurationWithoutANeededModeIsRefused) {
+  gen::ConfigFields f;
+  f.rounding = gen::RoundingModes::RNE;
+  const gen::Config rne_only = gen::Config::validate(f);
+  golden::QuantConfig qc;  // backward GEMMs use SR
+  try {
+    check_compatible(rne_only, qc, "wide16");
+    FAIL() << "SR accepted by an RNE-only configuration";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("--bwd-rounding = sr"), std::string::npos) << e.what();
+  }
+  qc.bwd_rounding = golden::Rounding::RNE;
+  EXPECT_NO_THROW(check_compatible(rne_only, qc, "wide16"));
+  qc.q = 6;
+  EXPECT_THROW(check_compatible(rne_only, qc, "wide16"), UsageError);
+}
+
+TEST(GoldenDevice, RejectsADescriptorBeyondItsBuffersLikeTheScheduler) {
+  const auto device = make_golden_device(config_with(4, 4, 64, 64, 64));
+  DeviceDescriptor d;
+  d.m = 8;
+  d.n = 4;
+  d.k = 9;  // A: 72 words > 64
+  d.lda = 9;
+  d.ldb = 4;
+  d.q_base = 32;
+  EXPECT_EQ(device->run(d).error, 4);  // A_RANGE
+  d.k = 8;
+  d.lda = 8;
+  EXPECT_EQ(device->run(d).error, 0);
+}
+
+}  // namespace
+}  // namespace qta::runtime
