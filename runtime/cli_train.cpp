@@ -18,6 +18,7 @@
 #include "qta/atomic_dir.h"
 #include "qta/cli.h"
 #include "qta/gen/config.h"
+#include "qta/memory.h"
 #include "qta/options.h"
 #include "qta/paths.h"
 #include "qta/runtime/runtime.h"
@@ -87,6 +88,32 @@ runtime::TrainSpec spec_from(const TrainArgs& a, const gen::Config& cfg) {
   if (s.block == Block::Attention && (a.d_in || a.d_out))
     throw UsageError("--d-in and --d-out shape a LoRA layer; valid with --block lora (the block uses --d-model, --d-ctx)");
   s.validate();
+  // A run bigger than the memory is refused before anything is allocated (docs/interfaces.md
+  // section 5): a LoRA step as golden train holds it, twice with --check-golden (the reference
+  // trainer), plus the largest tiles' copies.
+  if (s.block == Block::Lora) {
+    golden::TrainConfig c = s.lora;
+    c.eval_tokens = 1;
+    const uint64_t need = train_memory_bytes(c) * (a.check_golden ? 2 : 1);
+    require_memory(need,
+                   fmt::format("train with tokens={} d_in={} d_out={} rank={}", c.shape.tokens, c.shape.d_in,
+                               c.shape.d_out, c.shape.rank),
+                   "a shape that fits: the largest tensors are tokens x d_in, tokens x d_out and d_in x d_out (4 bytes "
+                   "an element, about 18 copies of each)");
+  } else {
+    const auto& sh = s.attention.shape;
+    const golden::LoraShape widest{std::max(sh.tokens, sh.ctx_tokens), std::max(sh.d_model, sh.d_ctx), sh.d_model,
+                                   std::min(sh.rank, std::min(sh.d_model, sh.d_ctx)), sh.alpha};
+    // Four LoRA projections plus the per-head scores (tokens x ctx_tokens) and their copies.
+    const uint64_t need = (4 * golden::lora_step_memory_bytes(widest) +
+                           uint64_t(40 * 4) * uint64_t(sh.tokens) * uint64_t(sh.ctx_tokens) * uint64_t(sh.heads)) *
+                          (a.check_golden ? 2 : 1);
+    require_memory(need,
+                   fmt::format("train --block attention with tokens={} d_model={} ctx_tokens={} d_ctx={} heads={}",
+                               sh.tokens, sh.d_model, sh.ctx_tokens, sh.d_ctx, sh.heads),
+                   "a block that fits: its largest tensors are tokens x d_model, ctx_tokens x d_ctx and the scores "
+                   "tokens x ctx_tokens per head");
+  }
   return s;
 }
 
@@ -285,15 +312,18 @@ void run_train(const TrainArgs& a) {
     nlohmann::ordered_json gemms = nlohmann::ordered_json::array();
     for (const auto& g : rt.records())
       gemms.push_back({{"name", g.name}, {"m", g.m}, {"n", g.n}, {"k", g.k}, {"descriptors", g.descriptors},
-                       {"dynamic", g.dynamic}, {"cycles", g.cycles}, {"predicted_cycles", g.predicted_cycles}});
+                       {"dynamic", g.dynamic}, {"cycles", g.cycles}, {"predicted_cycles", g.predicted_cycles},
+                       {"unsplit_predicted_cycles", g.unsplit_cycles}});
     steps_json.push_back({{"step", i + 1}, {"loss", rec.loss}, {"cycles", st.cycles},
-                          {"predicted_cycles", st.predicted_cycles}, {"compute_cycles", st.compute_cycles},
+                          {"predicted_cycles", st.predicted_cycles}, {"unsplit_predicted_cycles", st.unsplit_cycles},
+                          {"compute_cycles", st.compute_cycles},
                           {"busy_pe_cycles", st.busy_pe_cycles}, {"utilization", st.utilization(cfg)},
                           {"descriptors", st.descriptors}, {"split_gemms", st.split_gemms}, {"macs", st.macs},
                           {"words_written", st.words_written}, {"words_read", st.words_read},
                           {"digest", fmt::format("{:016x}", digest)}, {"gemms", gemms}});
     total.cycles += st.cycles;
     total.predicted_cycles += st.predicted_cycles;
+    total.unsplit_cycles += st.unsplit_cycles;
     total.busy_pe_cycles += st.busy_pe_cycles;
     total.descriptors += st.descriptors;
     total.gemms += st.gemms;
@@ -301,9 +331,10 @@ void run_train(const TrainArgs& a) {
   }
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cpu_s = cpu_seconds() - cpu0;
-  fmt::print("total {} steps: {} GEMMs ({} split), {} descriptors, {} cycles, predicted {}, util {:.6f}\n", spec.steps,
-             total.gemms, total.split_gemms, total.descriptors, total.cycles, total.predicted_cycles,
-             total.utilization(cfg));
+  fmt::print("total {} steps: {} GEMMs ({} split), {} descriptors, {} cycles, predicted {} (unsplit on unlimited "
+             "buffers {}), util {:.6f}\n",
+             spec.steps, total.gemms, total.split_gemms, total.descriptors, total.cycles, total.predicted_cycles,
+             total.unsplit_cycles, total.utilization(cfg));
   if (reference) fmt::print("every step bit-exact with the golden model (loss, every GEMM, every tensor, A and B)\n");
   spdlog::info("wall {:.1f} s (backend setup {:.1f} s), CPU {:.1f} s (this process and its children)", wall_s, setup_s,
                cpu_s);
@@ -319,6 +350,7 @@ void run_train(const TrainArgs& a) {
     j["seed"] = spec.seed;
     j["steps"] = steps_json;
     j["total"] = {{"cycles", total.cycles}, {"predicted_cycles", total.predicted_cycles},
+                  {"unsplit_predicted_cycles", total.unsplit_cycles},
                   {"descriptors", total.descriptors}, {"gemms", total.gemms}, {"split_gemms", total.split_gemms},
                   {"utilization", total.utilization(cfg)}};
     j["checked_against_golden"] = a.check_golden;

@@ -171,6 +171,15 @@ def subcommands():
                             real_flag("--noise", 0, 1e6, valid=lambda rng: rng.choice([b"0", b"0.1", b"1"])),
                             int_flag("--q", 2, 16, 4, 8),
                             real_flag("--tolerance", 0, 1e6, valid=lambda rng: rng.choice([b"0.1", b"1e6", b"100"]))]
+    train = config_field_flags() + shape + [
+        int_flag("--steps", 1, 1000000, 1, 3), seed_flag(), int_flag("--q", 2, 16, 8, 8),
+        text_flag("--backend", ["golden"], names=["backend"], extra_bad=[b"fpga", b"rtl\n"]),
+        text_flag("--block", ["lora"], names=["block"], extra_bad=[b"mlp", b"\xff"]),
+        text_flag("--optimizer", ["adam", "sgd"], names=["optimizer"], extra_bad=[b"adamw"]),
+        text_flag("--bwd-rounding", ["rne", "sr"], names=["rounding"], extra_bad=[b"up"]),
+        real_flag("--lr", 0, 1.7e308, lo_open=True, valid=lambda rng: rng.choice([b"0.01", b"1e-3", b"0.1"])),
+        real_flag("--noise", 0, 1e6, valid=lambda rng: rng.choice([b"0", b"0.1", b"1"])),
+        path_flag("--json", ["--json"], "file", "t.json"), path_flag("--plot", ["--plot"], "file", "t.svg")]
     gen = config_field_flags() + [path_flag("--out", ["--out"], "dir", "out")]
     perf = config_field_flags() + [int_flag("--rank", 1, 1024, 1, 16), path_flag("--json", ["--json"], "file", "p.json")]
     verify = config_field_flags() + [seed_flag(), int_flag("--random-cases", 0, 100000, 0, 10),
@@ -185,6 +194,7 @@ def subcommands():
     return {
         ("golden", "lora"): (golden_lora, [b"--tokens", b"8"]),
         ("golden", "train"): (golden_train, [b"--steps", b"3", b"--tokens", b"8"]),
+        ("train",): (train, [b"--steps", b"2", b"--tokens", b"8"]),
         ("gen",): (gen, [b"--out", None]),
         ("perf",): (perf, []),
         # guards: stop before any tool runs (checked after every flag and path rule)

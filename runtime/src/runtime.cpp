@@ -178,8 +178,10 @@ golden::GemmStep Runtime::run(const std::string& name, const std::string& a_name
   ++stats_.gemms;
   stats_.split_gemms += plan.single ? 0 : 1;
   stats_.macs += uint64_t(st.m) * uint64_t(st.n) * uint64_t(st.k);
+  const int64_t unsplit = predicted_descriptor_cycles({st.m, st.n, st.k}, cfg_, dynamic_);
+  stats_.unsplit_cycles += unsplit;
   records_.push_back({name, st.m, st.n, st.k, stats_.descriptors - before.descriptors, plan.single && dynamic_,
-                      stats_.cycles - before.cycles, stats_.predicted_cycles - before.predicted_cycles});
+                      stats_.cycles - before.cycles, stats_.predicted_cycles - before.predicted_cycles, unsplit});
   return st;
 }
 

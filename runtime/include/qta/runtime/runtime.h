@@ -49,6 +49,7 @@ struct RunStats {
   int64_t gemms = 0, split_gemms = 0, descriptors = 0;
   uint64_t cycles = 0, compute_cycles = 0, busy_pe_cycles = 0;
   int64_t predicted_cycles = 0;       // the performance model's total for the same descriptors
+  int64_t unsplit_cycles = 0;         // ... had every GEMM been one descriptor (unlimited buffers)
   uint64_t macs = 0;                  // useful multiply-accumulates (M*N*K of the logical GEMMs)
   uint64_t words_written = 0, words_read = 0;  // host <-> buffer traffic
   double utilization(const gen::Config& cfg) const;  // busy_pe_cycles / (R * C * cycles)
@@ -62,6 +63,7 @@ struct GemmRecord {
   bool dynamic = false;
   uint64_t cycles = 0;
   int64_t predicted_cycles = 0;
+  int64_t unsplit_cycles = 0;  // the performance model's total for one descriptor on unlimited buffers
 };
 
 class Runtime final : public golden::GemmEngine {
