@@ -86,7 +86,7 @@ void run_lora(const LoraOptions& o, bool alpha_set) {
   fmt::print("LoRA layer: tokens={} d_in={} d_out={} rank={} alpha={} (s={}) q={} seed={} bwd rounding={}\n",
              shape.tokens, shape.d_in, shape.d_out, shape.rank, shape.alpha, s, qc.q, o.seed, o.bwd_rounding);
   fmt::print("\n{:<10} {:<18} {:<10} {:>3} {:>3} {:>12} {:>10} {:>6} {:>13}\n", "step", "M x N x K", "A x B", "opA",
-             "opB", "amax(acc)", "m0", "n", "out scale");
+             "opB", "amax(acc)", "m0", "shift", "out scale");
   for (const GemmStep& st : q.steps)
     fmt::print("{:<10} {:<18} {:<10} {:>3} {:>3} {:>12} {:>10} {:>6} {:>13.6g}\n", st.name,
                fmt::format("{} x {} x {}", st.m, st.n, st.k), st.a_name + " x " + st.b_name, op_name(st.op_a),
