@@ -329,6 +329,8 @@ void run_train(const TrainArgs& a) {
     total.gemms += st.gemms;
     total.split_gemms += st.split_gemms;
   }
+  const bool dynamic = rt.dynamic();
+  device.reset();  // the RTL server exits here: its CPU time counts (RUSAGE_CHILDREN) from now on
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cpu_s = cpu_seconds() - cpu0;
   fmt::print("total {} steps: {} GEMMs ({} split), {} descriptors, {} cycles, predicted {} (unsplit on unlimited "
@@ -345,7 +347,7 @@ void run_train(const TrainArgs& a) {
     j["backend"] = a.backend;
     j["config"] = gen::to_json(cfg);
     j["config_hash"] = gen::config_hash_hex(cfg);
-    j["dynamic_scales"] = rt.dynamic();
+    j["dynamic_scales"] = dynamic;
     j["block"] = runtime::block_name(spec.block);
     j["seed"] = spec.seed;
     j["steps"] = steps_json;

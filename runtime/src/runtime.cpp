@@ -46,11 +46,30 @@ const char* buffer_kind_name(BufferKind b) {
   return "?";
 }
 
+}  // namespace qta::runtime
+
+// The performance model's scale mode (EXPLICIT 0, DYNAMIC 1), declared here too so that this file
+// builds both against a perf.h without it (both modes cost the same there) and against one whose
+// rtl_total_cycles takes it (DYNAMIC adds the on-chip multiplier derivation).
+namespace qta::perf {
+enum class ScaleMode;
+}
+
+namespace qta::runtime {
+namespace {
+template <class Mode = perf::ScaleMode>
+int64_t rtl_total_for_mode(const perf::Gemm& g, const perf::Array& a, Dataflow d, bool dynamic) {
+  if constexpr (requires(Mode m) { perf::rtl_total_cycles(g, a, d, m); })
+    return perf::rtl_total_cycles(g, a, d, Mode(dynamic ? 1 : 0));
+  else
+    return perf::rtl_total_cycles(g, a, d);
+}
+}  // namespace
+
 int64_t predicted_descriptor_cycles(const perf::Gemm& g, const gen::Config& cfg, bool dynamic) {
   const perf::Array arr{cfg->rows, cfg->cols};
   const Dataflow d = perf::policy_dataflow(perf::Policy::AutoWsOs, g, arr, cfg.supports_ws(), cfg.supports_os());
-  (void)dynamic;  // the explicit and dynamic modes cost the same until the RTL derives scales itself
-  return perf::rtl_total_cycles(g, arr, d);
+  return rtl_total_for_mode(g, arr, d, dynamic);
 }
 
 GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, const gen::Config& cfg, bool dynamic) {
