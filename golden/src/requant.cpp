@@ -1,6 +1,7 @@
 #include "qta/golden/requant.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -30,9 +31,34 @@ FixedPoint fixed_point_from(double multiplier) {
 }
 
 FixedPoint requant_multiplier(int64_t amax, int q) {
+  // docs/interfaces.md section 2, step 4: integers only, the recipe the RTL (qta_recip) follows.
   if (amax < 0) throw UsageError(fmt::format("amax = {} must not be negative", amax));
-  if (amax == 0) return FixedPoint{};
-  return fixed_point_from(double(qmax_for(q)) / double(amax));
+  const int64_t qmax = qmax_for(q);
+  if (amax == 0) return FixedPoint{};  // every output is 0
+  const int la = std::bit_width(uint64_t(amax));
+  const int lq = std::bit_width(uint64_t(qmax));
+  // qmax * 2^s / amax lies in (2^30, 2^32) for s = 31 + La - Lq; qmax * 2^s < 2^(31 + La) <= 2^94.
+  int s = 31 + la - lq;
+  unsigned __int128 quot = 0, rem = 0;
+  auto divide = [&] {
+    const unsigned __int128 num = (unsigned __int128)qmax << s;
+    quot = num / uint64_t(amax);
+    rem = num % uint64_t(amax);
+  };
+  divide();
+  if (quot >= (unsigned __int128)1 << 31) {  // quotient in [2^31, 2^32): one shift less
+    s -= 1;
+    divide();
+  }
+  if (2 * rem >= (unsigned __int128)amax) quot += 1;  // round half up (an exact half never occurs)
+  if (quot == (unsigned __int128)1 << 31) {          // rounded up to 2^31: renormalize
+    quot = (unsigned __int128)1 << 30;
+    s -= 1;
+  }
+  if (s < 0 || s > 63)
+    throw UsageError(fmt::format("amax = {} with q = {} needs shift n = {}; valid: n in 0..63 (amax up to 2^32 for "
+                                 "every q)", amax, q, s));
+  return FixedPoint{int32_t(uint32_t(quot)), s};
 }
 
 int64_t round_shift(int64_t p, int n, Rounding mode, uint32_t lfsr_state) {

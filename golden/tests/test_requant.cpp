@@ -7,6 +7,7 @@
 
 #include "qta/cli.h"
 #include "qta/golden/lfsr.h"
+#include "qta/golden/quant.h"
 #include "qta/golden/requant.h"
 
 using namespace qta::golden;
@@ -37,6 +38,103 @@ TEST(FixedPoint, HandWorkedMultipliers) {
   EXPECT_THROW(fixed_point_from(0.0), qta::UsageError);
   EXPECT_THROW(fixed_point_from(-1.0), qta::UsageError);
   EXPECT_THROW(fixed_point_from(1e30), qta::UsageError);  // needs n < 0
+}
+
+namespace {
+// Reference for the dynamic multiplier, computed another way than golden's recipe: search the
+// exponent n0 with 2^30 <= qmax * 2^n0 / amax < 2^31 (exact 128-bit comparisons), round
+// qmax * 2^n0 / amax to nearest as floor((2 * qmax * 2^n0 + amax) / (2 * amax)), renormalize
+// 2^31 to 2^30 at n0 - 1.
+FixedPoint reference_multiplier(int64_t amax, int q) {
+  using u128 = unsigned __int128;
+  const u128 qmax = u128(qmax_for(q)), a = u128(amax);
+  for (int n = 0; n < 100; ++n) {
+    const u128 num = qmax << n;
+    if (num >= (u128(1) << 30) * a && num < (u128(1) << 31) * a) {
+      const u128 m0 = (2 * num + a) / (2 * a);
+      if (m0 == u128(1) << 31) return FixedPoint{1 << 30, n - 1};
+      return FixedPoint{int32_t(m0), n};
+    }
+  }
+  ADD_FAILURE() << "no exponent for amax " << amax;
+  return {};
+}
+
+void expect_reference(int64_t amax, int q) {
+  const FixedPoint want = reference_multiplier(amax, q);
+  ASSERT_EQ(requant_multiplier(amax, q), want) << "amax = " << amax << ", q = " << q << ": expected m0 = " << want.m0
+                                               << ", n = " << want.n;
+}
+}  // namespace
+
+TEST(DynamicMultiplier, HandWorkedAndDegenerateCases) {
+  EXPECT_EQ(requant_multiplier(0, 8), (FixedPoint{0, 0}));        // all-zero result: every output 0
+  EXPECT_EQ(requant_multiplier(1, 8), (FixedPoint{127 << 24, 24}));  // M = 127 exactly
+  EXPECT_EQ(requant_multiplier(127, 8), (FixedPoint{1 << 30, 30}));  // M = 1: quotient 2^31, one shift less
+  EXPECT_EQ(requant_multiplier(3, 8), (FixedPoint{1420470955, 25}));  // 127/3 * 2^25 = 1420470954.67 -> up
+  EXPECT_EQ(requant_multiplier(1, 2), (FixedPoint{1 << 30, 30}));     // q = 2: qmax = 1
+  // The accumulator limits of a 32-bit accumulator: |acc| <= 2^31 - 1 and |INT32_MIN| = 2^31.
+  EXPECT_EQ(requant_multiplier(int64_t{1} << 31, 8), (FixedPoint{127 << 24, 55}));
+  EXPECT_EQ(requant_multiplier((int64_t{1} << 31) - 1, 8), (FixedPoint{2130706433, 55}));  // 2130706432.99 -> up
+  // Rounding up to 2^31 and renormalizing needs amax > 2^32 (docs/interfaces.md section 2).
+  EXPECT_EQ(requant_multiplier(127 * (int64_t{1} << 27) + 1, 8), (FixedPoint{1 << 30, 57}));
+  EXPECT_THROW(requant_multiplier(-1, 8), qta::UsageError);
+  EXPECT_THROW(requant_multiplier(int64_t{1} << 40, 2), qta::UsageError);  // needs n > 63
+  EXPECT_NO_THROW(requant_multiplier(int64_t{1} << 32, 2));                  // n = 62
+  EXPECT_THROW(requant_multiplier(5, 17), qta::UsageError);                  // q out of range
+}
+
+TEST(DynamicMultiplier, MatchesTheReferenceForEveryBitLengthAndItsBoundaries) {
+  // Every q, every bit length of amax up to 33 bits, the values at and next to each power of
+  // two, the accumulator limits 2^(AW-1) - 1 and 2^(AW-1) of every width, and random values.
+  Rng rng(2504);
+  int64_t checked = 0;
+  for (int q = kMinBits; q <= kMaxBits; ++q) {
+    for (int la = 1; la <= 33; ++la) {
+      const int64_t lo = int64_t{1} << (la - 1), hi = (int64_t{1} << la) - 1;
+      for (int64_t amax : {lo, lo + 1, hi - 1, hi, (lo + hi) / 2})
+        if (amax >= lo && amax <= hi) {
+          expect_reference(amax, q);
+          ++checked;
+        }
+      for (int i = 0; i < 500; ++i) {
+        expect_reference(lo + int64_t(rng.next_u64() % uint64_t(hi - lo + 1)), q);
+        ++checked;
+      }
+    }
+    for (int aw = 2; aw <= 33; ++aw)
+      for (int64_t amax : {(int64_t{1} << (aw - 1)) - 1, int64_t{1} << (aw - 1)})
+        if (amax > 0) {
+          expect_reference(amax, q);
+          ++checked;
+        }
+  }
+  EXPECT_GT(checked, 15 * 33 * 500);
+}
+
+TEST(DynamicMultiplier, MatchesTheReferenceForEveryAmaxUpTo2To20) {
+  for (int q : {4, 8, 16})
+    for (int64_t amax = 1; amax <= (int64_t{1} << 20); ++amax) expect_reference(amax, q);
+}
+
+TEST(DynamicMultiplier, IsQmaxOverAmaxCorrectlyRoundedAndAgreesWithTheDoubleRecipeWhereDoublesAreExact) {
+  // m0 * 2^-n is qmax / amax to within half a unit of m0's last place (long double: 64-bit
+  // mantissa, exact enough here); m0 in [2^30, 2^31), n in 0..63. Below 2^20 the old derivation
+  // through a double (fixed_point_from(qmax / amax)) cannot round differently: the quotient is
+  // at least 1 / (2 amax) away from a rounding boundary, far more than a double's error.
+  Rng rng(7);
+  for (int i = 0; i < 300000; ++i) {
+    const int q = kMinBits + int(rng.next_u64() % (kMaxBits - kMinBits + 1));
+    const int64_t amax = 1 + int64_t(rng.next_u64() % (uint64_t{1} << (1 + rng.next_u64() % 32)));
+    const FixedPoint m = requant_multiplier(amax, q);
+    ASSERT_GE(m.m0, 1 << 30);
+    ASSERT_GE(m.n, 0);
+    ASSERT_LE(m.n, 63);
+    const long double exact = std::ldexp((long double)qmax_for(q) / (long double)amax, m.n);
+    ASSERT_LE(std::fabs(exact - (long double)m.m0), 0.5L + 1e-6L) << "amax = " << amax << ", q = " << q;
+    if (amax < (int64_t{1} << 20))
+      ASSERT_EQ(m, fixed_point_from(double(qmax_for(q)) / double(amax))) << "amax = " << amax << ", q = " << q;
+  }
 }
 
 TEST(Requant, RoundHalfToEvenHandCases) {

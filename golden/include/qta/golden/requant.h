@@ -18,9 +18,14 @@ struct FixedPoint {
   bool operator==(const FixedPoint&) const = default;
 };
 
-// Decomposes a positive real multiplier into FixedPoint (gemmlowp / TFLite scheme).
+// Decomposes a positive real multiplier into FixedPoint (gemmlowp / TFLite scheme), for explicit
+// (static) multipliers.
 FixedPoint fixed_point_from(double multiplier);
-// The multiplier that maps max|acc| = amax onto qmax: M = qmax / amax.
+// The dynamic multiplier that maps max|acc| = amax onto qmax, M = qmax / amax, in integer
+// arithmetic only (docs/interfaces.md section 2, step 4; the hardware's qta_recip computes the
+// same bits): m0 = qmax * 2^n / amax rounded to nearest, n chosen so that m0 is in [2^30, 2^31).
+// amax == 0 gives {0, 0}. Throws qta::UsageError if amax < 0 or n would exceed 63 (never for
+// amax <= 2^32).
 FixedPoint requant_multiplier(int64_t amax, int q);
 
 // p / 2^n rounded to an integer: RNE rounds half to even, SR adds n random bits taken from the
