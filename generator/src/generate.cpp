@@ -15,6 +15,7 @@
 #include "qta/atomic_dir.h"
 #include "qta/mustache.h"
 #include "qta/paths.h"
+#include "qta/perf/perf.h"
 #include "qta/cli.h"
 #include "qta/text_io.h"
 #include "qta/version.h"
@@ -84,6 +85,7 @@ data template_data(const Config& cfg, const std::string& header) {
   num("support_os", cfg.supports_os());
   num("support_rne", cfg.supports_rne());
   num("support_sr", cfg.supports_sr());
+  num("scale_cycles", qta::perf::kScaleCycles);  // qta_recip's latency, as the perf model counts it
   d.set("mut_pe_drop_acc_msb", c.mutation == Mutation::PeDropAccMsb ? data::type::bool_true : data::type::bool_false);
   d.set("mut_quant_round_half_up",
         c.mutation == Mutation::QuantRoundHalfUp ? data::type::bool_true : data::type::bool_false);
@@ -123,7 +125,8 @@ std::string render_template(const fs::path& template_file, const nlohmann::json&
 const std::vector<std::string>& module_names() {
   static const std::vector<std::string> names = {"qta_delay",   "qta_pe",     "qta_array",
                                                  "qta_buffer",  "qta_fifo",   "qta_requant",
-                                                 "qta_quantizer", "qta_auto",   "qta_scheduler", "qta_top"};
+                                                 "qta_quantizer", "qta_amax",     "qta_recip",
+                                                 "qta_auto",      "qta_scheduler", "qta_top"};
   return names;
 }
 

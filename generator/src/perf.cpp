@@ -30,12 +30,21 @@ double utilization(const Gemm& g, const Array& a, int64_t cycles) {
   return static_cast<double>(g.m) * g.n * g.k / (static_cast<double>(a.rows) * a.cols * cycles);
 }
 
-int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d) {
+const char* scale_mode_name(ScaleMode s) { return s == ScaleMode::Dynamic ? "dynamic" : "explicit"; }
+
+namespace {
+// The requantization pass, control, and the dynamic multiplier's derivation.
+int64_t requant_control_cycles(const Gemm& g, const Array& a, ScaleMode s) {
+  return ceil_div(g.m * g.n, a.cols) + 5 + (s == ScaleMode::Dynamic ? kScaleCycles : 0);
+}
+}  // namespace
+
+int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
   const int64_t compute = d == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
-  return compute + ceil_div(g.m * g.n, a.cols) + 5;
+  return compute + requant_control_cycles(g, a, s);
 }
 
-Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d) {
+Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
   Breakdown b;
   const bool ws = d == Dataflow::WS;
   const int64_t tiles = ws ? ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols) : ceil_div(g.m, a.rows) * ceil_div(g.n, a.cols);
@@ -44,7 +53,7 @@ Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d) {
   b.underfill = double(stream) - b.ideal;
   b.skew = tiles * (a.rows + a.cols - 1);
   b.load_shift = tiles * a.rows;
-  b.requant_control = ceil_div(g.m * g.n, a.cols) + 5;
+  b.requant_control = requant_control_cycles(g, a, s);
   return b;
 }
 

@@ -6,6 +6,7 @@ qta="$1"; work="$2"
 rm -rf "$work"; mkdir -p "$work"
 "$qta" perf --rows 16 --cols 8 --rank 4 --json "$work/perf.json" --plots "$work/plots" > "$work/perf.txt" || { echo "FAIL: qta perf exited $?"; exit 1; }
 grep -q "speedup of flexible dataflow" "$work/perf.txt" || { echo "FAIL: no speedup line"; cat "$work/perf.txt"; exit 1; }
+grep -q "scale mode dynamic" "$work/perf.txt" || { echo "FAIL: the step report does not say it assumes dynamic scales"; cat "$work/perf.txt"; exit 1; }
 python3 - "$work/perf.json" <<'PY' || exit 1
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -22,14 +23,16 @@ assert t["auto_cycles"] == sum(l["count"] * l["auto_cycles"] for l in r["layers"
 assert t["speedup_vs_ws"] >= 1.0 and t["speedup_vs_os"] >= 1.0, t
 print("PASS: perf JSON consistent; speedup vs WS-only %.3f, vs OS-only %.3f" % (t["speedup_vs_ws"], t["speedup_vs_os"]))
 # Whole-step RTL totals per policy: compute cycles are the section-4 sums above, RTL totals add the
-# requantization pass and control of every step, the breakdown adds up to RTL - ideal.
+# requantization pass, control and the dynamic scale's derivation (scale_cycles_per_gemm, the
+# RTL's kScaleCycles) of every step, the breakdown adds up to RTL - ideal.
+assert r["scale_mode"] == "dynamic" and r["scale_cycles_per_gemm"] == 34, (r["scale_mode"], r["scale_cycles_per_gemm"])
 st = {p["policy"]: p for p in r["step_totals"]}
 assert set(st) == {"ws_only", "os_only", "auto_ws_os"}, st.keys()
 assert st["ws_only"]["compute_cycles"] == t["ws_cycles"] and st["auto_ws_os"]["compute_cycles"] == t["auto_cycles"], st
 C = r["array"]["cols"]
 for name, df in (("ws_only", "ws_cycles"), ("os_only", "os_cycles"), ("auto_ws_os", "auto_cycles")):
     p = st[name]
-    extra = sum(l["count"] * sum(-(-s["m"] * s["n"] // C) + 5 for s in l["steps"]) for l in r["layers"])
+    extra = sum(l["count"] * sum(-(-s["m"] * s["n"] // C) + 5 + 34 for s in l["steps"]) for l in r["layers"])
     assert p["rtl_total_cycles"] == t[df] + extra, (name, p["rtl_total_cycles"], t[df], extra)
     b = p["breakdown_cycles"]
     loss = sum(b.values())

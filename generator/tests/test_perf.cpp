@@ -38,10 +38,17 @@ TEST(Perf, UtilizationIsMacsOverPeCycles) {
   EXPECT_EQ(utilization({8, 8, 8}, a, 0), 0.0);
 }
 
-TEST(Perf, RtlTotalAddsRequantPassAndControl) {
+TEST(Perf, RtlTotalAddsRequantPassControlAndTheDynamicScale) {
   const Array a{8, 8};
-  EXPECT_EQ(rtl_total_cycles({8, 8, 8}, a, Dataflow::WS), 31 + 8 + 5);
-  EXPECT_EQ(rtl_total_cycles({13, 11, 19}, a, Dataflow::OS), 168 + 18 + 5);
+  EXPECT_EQ(rtl_total_cycles({8, 8, 8}, a, Dataflow::WS, ScaleMode::Explicit), 31 + 8 + 5);
+  EXPECT_EQ(rtl_total_cycles({13, 11, 19}, a, Dataflow::OS, ScaleMode::Explicit), 168 + 18 + 5);
+  EXPECT_EQ(rtl_total_cycles({8, 8, 8}, a, Dataflow::WS, ScaleMode::Dynamic), 31 + 8 + 5 + 34);
+  EXPECT_EQ(rtl_total_cycles({13, 11, 19}, a, Dataflow::OS, ScaleMode::Dynamic), 168 + 18 + 5 + 34);
+  EXPECT_EQ(kScaleCycles, 34) << "docs/interfaces.md section 4 and docs/rtl.md print this number";
+  EXPECT_EQ(rtl_total_cycles({8, 8, 8}, a, Dataflow::WS), rtl_total_cycles({8, 8, 8}, a, Dataflow::WS, ScaleMode::Dynamic))
+      << "the default is the training case";
+  EXPECT_STREQ(scale_mode_name(ScaleMode::Dynamic), "dynamic");
+  EXPECT_STREQ(scale_mode_name(ScaleMode::Explicit), "explicit");
 }
 
 TEST(Perf, LoraStepsHaveTheSection3Shapes) {
@@ -74,22 +81,25 @@ TEST(Perf, BreakdownAddsUpToTheRtlTotalForEveryShapeAndDataflow) {
       for (int64_t m : {1, 4, 77, 200})
         for (int64_t n : {1, 4, 320})
           for (int64_t k : {1, 7, 1280})
-            for (Dataflow d : {Dataflow::WS, Dataflow::OS}) {
-              const Gemm g{m, n, k};
-              const Array a{r, c};
-              const Breakdown b = breakdown(g, a, d);
-              ASSERT_EQ(b.total(), rtl_total_cycles(g, a, d)) << r << "x" << c << " array, " << m << "x" << n << "x" << k;
-              ASSERT_GE(b.underfill, -1e-9) << "stream cycles never beat the ideal";
-              ++checked;
-            }
-  EXPECT_EQ(checked, 4 * 4 * 4 * 3 * 3 * 2);
+            for (Dataflow d : {Dataflow::WS, Dataflow::OS})
+              for (ScaleMode sm : {ScaleMode::Explicit, ScaleMode::Dynamic}) {
+                const Gemm g{m, n, k};
+                const Array a{r, c};
+                const Breakdown b = breakdown(g, a, d, sm);
+                ASSERT_EQ(b.total(), rtl_total_cycles(g, a, d, sm))
+                    << r << "x" << c << " array, " << m << "x" << n << "x" << k << " " << scale_mode_name(sm);
+                ASSERT_GE(b.underfill, -1e-9) << "stream cycles never beat the ideal";
+                ++checked;
+              }
+  EXPECT_EQ(checked, 4 * 4 * 4 * 3 * 3 * 2 * 2);
   // By hand: 64x4x1280 on 8x8, WS: ceil(1280/8) * ceil(4/8) = 160 tiles of 8 + 64 + 8 + 8 - 1.
   const Breakdown b = breakdown({64, 4, 1280}, {8, 8}, Dataflow::WS);
   EXPECT_DOUBLE_EQ(b.ideal, 64.0 * 4 * 1280 / 64);
   EXPECT_DOUBLE_EQ(b.underfill, 160.0 * 64 - 5120);
   EXPECT_EQ(b.skew, 160 * 15);
   EXPECT_EQ(b.load_shift, 160 * 8);
-  EXPECT_EQ(b.requant_control, 32 + 5);
+  EXPECT_EQ(b.requant_control, 32 + 5 + kScaleCycles) << "the dynamic scale's derivation counts as requant_control";
+  EXPECT_EQ(breakdown({64, 4, 1280}, {8, 8}, Dataflow::WS, ScaleMode::Explicit).requant_control, 32 + 5);
 }
 
 TEST(Perf, PoliciesHonourTheConfiguredDataflows) {

@@ -12,6 +12,8 @@ rtl/qta_buffer.v
 rtl/qta_fifo.v
 rtl/qta_requant.v
 rtl/qta_quantizer.v
+rtl/qta_amax.v
+rtl/qta_recip.v
 rtl/qta_auto.v
 rtl/qta_scheduler.v
 rtl/qta_top.v

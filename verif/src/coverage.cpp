@@ -28,6 +28,8 @@ const char* kEdgeBins[] = {
     "illegal.address_range",
     "illegal.unsupported_mode",
     "queue.back_to_back",   // a descriptor accepted while another runs
+    "scale.dynamic",        // multiplier derived on chip from the result's amax (scale_mode 1)
+    "scale.explicit",       // multiplier from the descriptor (scale_mode 0)
 };
 }  // namespace
 
@@ -54,6 +56,7 @@ void Coverage::hit(const std::string& edge_bin) {
 void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& out, const Capacity& cap) {
   ++cross_.at(cross_key(used, classify(c.m, c.n, c.k, cap), c.op_a, c.op_b, c.rounding));
   if (out.amax == 0) hit("acc.amax_zero");
+  hit(c.multiplier ? "scale.explicit" : "scale.dynamic");
   if (c.k == 1) hit("shape.k_eq_1");
   if (c.k > cap.rows) hit("shape.multi_k_tiles");
   if (c.m % cap.rows) hit("shape.m_ragged");

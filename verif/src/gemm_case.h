@@ -45,8 +45,9 @@ struct GemmCase {
   uint32_t sr_seed = 1;
   ShapeClass shape_class = ShapeClass::SubTile;
   Distribution distribution = Distribution::Uniform;
-  // Requantization multiplier sent in the descriptor. Unset: the host's choice, qta's dynamic
-  // scale M = qmax / amax from the golden result. Set: any multiplier (e.g. to force saturation).
+  // Requantization multiplier. Unset: a DYNAMIC descriptor (scale_mode 1), the accelerator
+  // derives M = qmax / amax from its own result (golden: requant_multiplier). Set: an EXPLICIT
+  // descriptor carrying this multiplier (e.g. to force saturation, or a static scale).
   std::optional<golden::FixedPoint> multiplier;
   golden::MatI a, b;  // as stored: a is M x K (or K x M when op_a = T), b is K x N (or N x K)
 

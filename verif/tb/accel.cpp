@@ -66,6 +66,8 @@ Task<> Accel::monitor() {
     c.compute_cycles = top_.done_compute_cycles_o;
     c.busy_pe_cycles = top_.done_busy_pe_cycles_o;
     c.amax = int64_t(top_.done_amax_o);
+    c.m0 = top_.done_m0_o;
+    c.shift = int(top_.done_shift_o);
     done_.put_nowait(c);
   }
 }
@@ -215,6 +217,7 @@ Task<> Accel::submit(const Descriptor& d) {
   Signal(t.desc_m0_i, "desc_m0_i", 32).set(d.m0);
   Signal(t.desc_shift_i, "desc_shift_i", 6).set(uint64_t(d.shift) & 63);
   Signal(t.desc_sr_seed_i, "desc_sr_seed_i", 32).set(d.sr_seed);
+  Signal(t.desc_scale_mode_i, "desc_scale_mode_i", 1).set(d.dynamic_scale);
   Signal valid(t.desc_valid_i, "desc_valid_i", 1);
   valid.set(1);
   for (;;) {
@@ -256,9 +259,14 @@ Descriptor Accel::descriptor_for(const GemmCase& c, uint8_t id) const {
   d.q_base = uint32_t(c.m * c.n);
   d.dataflow = int(c.dataflow);
   d.rounding = c.rounding;
-  const golden::FixedPoint m = c.multiplier ? *c.multiplier : c.expected_out().m;
-  d.m0 = uint32_t(m.m0);
-  d.shift = m.n;
+  if (c.multiplier) {
+    d.m0 = uint32_t(c.multiplier->m0);
+    d.shift = c.multiplier->n;
+  } else {
+    d.dynamic_scale = true;
+    d.m0 = uint32_t(c.seed * 0x9e3779b97f4a7c15ull >> 32) | 0x80000000u;  // illegal as EXPLICIT
+    d.shift = int(c.seed % 64);
+  }
   d.sr_seed = c.sr_seed;
   return d;
 }

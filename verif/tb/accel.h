@@ -11,6 +11,7 @@
 #include "Vqta_top.h"
 #include "gemm_case.h"
 #include "qta/harness/harness.h"
+#include "qta/perf/perf.h"
 
 namespace qta::verif {
 
@@ -26,9 +27,10 @@ struct Descriptor {
   bool a_trans = false, b_trans = false;
   int dataflow = int(Dataflow::AUTO);  // the Dataflow encoding; 3 is illegal (tests set it)
   golden::Rounding rounding = golden::Rounding::RNE;
-  uint32_t m0 = 0;
+  uint32_t m0 = 0;  // EXPLICIT only; ignored (and not checked) when dynamic_scale
   int shift = 0;
   uint32_t sr_seed = 1;
+  bool dynamic_scale = false;  // scale_mode: false EXPLICIT (m0 / shift above), true DYNAMIC (derived on chip)
 };
 
 struct Completion {
@@ -37,8 +39,15 @@ struct Completion {
   bool os = false;
   uint32_t cycles = 0, compute_cycles = 0;
   uint64_t busy_pe_cycles = 0;
-  int64_t amax = 0;
+  int64_t amax = 0;   // max |acc| of the final int32 results
+  uint32_t m0 = 0;    // the multiplier the requantization used (DYNAMIC: derived; 0 when rejected)
+  int shift = 0;
 };
+
+// How run_case submits a case: DYNAMIC unless it sets a multiplier.
+inline perf::ScaleMode scale_mode_of(const GemmCase& c) {
+  return c.multiplier ? perf::ScaleMode::Explicit : perf::ScaleMode::Dynamic;
+}
 
 struct GemmRun {
   Completion done;
@@ -75,9 +84,12 @@ class Accel {
   harness::Task<> submit(const Descriptor& d);
   // The next completion; fails the test (never hangs) if none arrives within `cycles`.
   harness::Task<Completion> wait_done(uint64_t cycles);
-  // Loads a case's operands at address 0, runs it with its multiplier (dynamic from the golden
-  // amax unless the case sets one), reads back the int32 and the requantized results.
+  // Loads a case's operands at address 0, runs it (DYNAMIC unless the case sets a multiplier:
+  // nothing of the golden result is computed before the run), reads back the int32 and the
+  // requantized results.
   harness::Task<GemmRun> run_case(const GemmCase& c, uint8_t id = 1);
+  // The case's descriptor. DYNAMIC cases carry an m0 / shift that EXPLICIT would reject (bit 31
+  // set), derived from the case seed: the hardware must ignore them.
   Descriptor descriptor_for(const GemmCase& c, uint8_t id) const;
   // Cycles the scheduler may need for a descriptor (generous: for timeouts only).
   uint64_t cycle_budget(int64_t m, int64_t n, int64_t k) const;

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "accel.h"
+#include "qta/golden/gemm.h"
 #include "qta/golden/quant.h"
 #include "qta/perf/perf.h"
 #include "tb_coverage.h"
@@ -37,7 +38,13 @@ Task<GemmRun> check_case(Accel& acc, const GemmCase& c, const std::string& conte
   expect_tensor_equal(context + " int32", c.expected_acc(), r.acc, acc.dut());
   expect_tensor_equal(context + " int8", want.values, r.out, acc.dut());
   if (r.done.amax != want.amax)
-    QTA_FAIL("{}: quantizer reports amax {}, golden {} (seed {})", context, r.done.amax, want.amax, acc.dut().seed());
+    QTA_FAIL("{}: the accelerator reports amax {}, golden {} (seed {})", context, r.done.amax, want.amax, acc.dut().seed());
+  // DYNAMIC: the multiplier derived on chip is golden's requant_multiplier(amax); EXPLICIT: the
+  // descriptor's, echoed.
+  if (r.done.m0 != uint32_t(want.m.m0) || r.done.shift != want.m.n)
+    QTA_FAIL("{}: {} scale: the accelerator used m0 = {}, shift = {}; golden m0 = {}, shift = {} (amax {}; seed {}; "
+             "reproduce: {})", context, perf::scale_mode_name(scale_mode_of(c)), r.done.m0, r.done.shift, want.m.m0,
+             want.m.n, want.amax, acc.dut().seed(), reproduce_command(acc.dut()));
   run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, capacity(acc.config()));
   co_return r;
 }
@@ -193,18 +200,27 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
       continue;
     }
     ++run;
-    const GemmCase c = directed_gemm_case("auto", dut.seed(), s[0], s[1], s[2], Op::N, Op::N, Dataflow::AUTO, Rounding::RNE);
-    const GemmRun r = co_await check_case(acc, c, fmt::format("AUTO M={} N={} K={}", s[0], s[1], s[2]));
-    const perf::Gemm g{s[0], s[1], s[2]};
-    const perf::Array a{int(R), int(C)};
-    const perf::Dataflow want = perf::auto_dataflow(g, a);
-    if (r.done.os != (want == perf::Dataflow::OS))
-      QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {})", r.done.os ? "OS" : "WS",
-               s[0], s[1], s[2], qta::to_string(want), perf::ws_cycles(g, a), perf::os_cycles(g, a));
-    QTA_CHECK_EQ(int64_t(r.done.compute_cycles), perf::auto_cycles(g, a));
-    QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, want));
-    // One useful MAC per PE per cycle: the busy-PE count is exactly M*N*K.
-    QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
+    // Each shape with both scale modes: DYNAMIC adds the multiplier's derivation (kScaleCycles).
+    for (perf::ScaleMode sm : {perf::ScaleMode::Dynamic, perf::ScaleMode::Explicit}) {
+      GemmCase c = directed_gemm_case("auto", dut.seed(), s[0], s[1], s[2], Op::N, Op::N, Dataflow::AUTO, Rounding::RNE);
+      if (sm == perf::ScaleMode::Explicit) c.multiplier = c.expected_out().m;  // the host computes it
+      const std::string ctx = fmt::format("AUTO M={} N={} K={} {}", s[0], s[1], s[2], perf::scale_mode_name(sm));
+      const GemmRun r = co_await check_case(acc, c, ctx);
+      const perf::Gemm g{s[0], s[1], s[2]};
+      const perf::Array a{int(R), int(C)};
+      const perf::Dataflow want = perf::auto_dataflow(g, a);
+      if (r.done.os != (want == perf::Dataflow::OS))
+        QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {})", r.done.os ? "OS" : "WS",
+                 s[0], s[1], s[2], qta::to_string(want), perf::ws_cycles(g, a), perf::os_cycles(g, a));
+      QTA_CHECK_EQ(int64_t(r.done.compute_cycles), perf::auto_cycles(g, a));
+      if (int64_t(r.done.cycles) != perf::rtl_total_cycles(g, a, want, sm))
+        QTA_FAIL("{}: {} cycles from the RTL, the cost model {} (compute {}, requantization {}, control 5, scale {}; "
+                 "seed {}; reproduce: {})", ctx, r.done.cycles, perf::rtl_total_cycles(g, a, want, sm),
+                 perf::auto_cycles(g, a), perf::ceil_div(g.m * g.n, a.cols),
+                 sm == perf::ScaleMode::Dynamic ? perf::kScaleCycles : 0, dut.seed(), reproduce_command(dut));
+      // One useful MAC per PE per cycle: the busy-PE count is exactly M*N*K.
+      QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
+    }
   }
   if (run < 3) QTA_FAIL("only {} of the AUTO shapes fit this configuration's buffers: the test checks too little", run);
 
@@ -235,16 +251,19 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
       }
   }
   if (picked.empty()) QTA_FAIL("no shape within 3 cycles of an AUTO tie fits this configuration: the test checks too little");
+  int tie = 0;
   for (const auto& x : picked) {
-    const GemmCase c = directed_gemm_case("auto_tie", dut.seed(), x.m, x.n, x.k, Op::N, Op::N, Dataflow::AUTO, Rounding::RNE);
-    const GemmRun r = co_await check_case(acc, c, fmt::format("AUTO near a tie M={} N={} K={} (OS - WS = {})", x.m, x.n, x.k, x.diff));
+    GemmCase c = directed_gemm_case("auto_tie", dut.seed(), x.m, x.n, x.k, Op::N, Op::N, Dataflow::AUTO, Rounding::RNE);
+    if (tie++ % 2) c.multiplier = c.expected_out().m;  // alternate the scale modes
+    const GemmRun r = co_await check_case(acc, c, fmt::format("AUTO near a tie M={} N={} K={} (OS - WS = {}, {} scale)", x.m,
+                                                              x.n, x.k, x.diff, perf::scale_mode_name(scale_mode_of(c))));
     const perf::Gemm g{x.m, x.n, x.k};
     const perf::Array a{int(R), int(C)};
     const perf::Dataflow want = perf::auto_dataflow(g, a);
     if (r.done.os != (want == perf::Dataflow::OS))
       QTA_FAIL("AUTO chose {} for M={} N={} K={} (OS - WS = {} cycles), the cost model {} (seed {}; reproduce: {})",
                r.done.os ? "OS" : "WS", x.m, x.n, x.k, x.diff, qta::to_string(want), dut.seed(), reproduce_command(dut));
-    QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, want));
+    QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, want, scale_mode_of(c)));
   }
   dut.log().info("AUTO near its tie: {} shapes (of {} within 3 cycles) agree with the cost model", picked.size(), near.size());
 }
@@ -288,6 +307,231 @@ QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = h
       co_await check_case(acc, c, fmt::format("{} shift n = {} (m0 = {})", golden::rounding_name(mode), n, m0));
     }
   }
+}
+
+std::vector<Rounding> roundings(const gen::Config& cfg) {
+  std::vector<Rounding> modes;
+  if (cfg.supports_rne()) modes.push_back(Rounding::RNE);
+  if (cfg.supports_sr()) modes.push_back(Rounding::SR);
+  return modes;
+}
+
+// The host never computes the GEMM in software before submitting it: random operands go into
+// the buffers, a DYNAMIC descriptor is submitted (its m0 / shift fields hold values an EXPLICIT
+// descriptor would be rejected for: the hardware ignores them), and only after the completion
+// does the host run the golden model and compare the int32 and int8 results, amax, the derived
+// multiplier and the cycle count (perf::rtl_total_cycles, DYNAMIC).
+QTA_TEST(dynamic_scale_gemm_the_host_never_computed, .timeout = 10, .timeout_unit = harness::Unit::ms,
+         .suites = {"smoke", "block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const int q = cfg->data_width;
+  const int64_t M = 2 * cfg->rows + 1, N = cfg->cols + 3, K = std::min<int64_t>(3 * cfg->rows + 2, cfg.max_k());
+  golden::Rng rng(dut.seed() ^ 0xd1a);
+  int id = 0;
+  for (Dataflow df : supported(cfg))
+    for (Rounding mode : roundings(cfg)) {
+      const golden::MatI a = random_operand(M, K, Distribution::HeavyTailed, q, rng);
+      const golden::MatI b = random_operand(K, N, Distribution::Uniform, q, rng);
+      if (a.size() > cfg->input_depth || b.size() > cfg->weight_depth || 2 * M * N > cfg->output_depth)
+        QTA_SKIP("{}x{}x{} does not fit this configuration's buffers", M, N, K);
+      co_await acc.write_input(0, a);
+      co_await acc.write_weight(0, b);
+      const uint32_t sr_seed = uint32_t(rng.next_u64() | 1);
+      const Descriptor d{.id = uint8_t(++id), .m = M, .n = N, .k = K, .c_base = 0, .q_base = uint32_t(M * N),
+                         .lda = uint32_t(K), .ldb = uint32_t(N), .dataflow = int(df), .rounding = mode,
+                         .m0 = 0xffffffffu, .shift = 63, .sr_seed = sr_seed, .dynamic_scale = true};
+      co_await acc.submit(d);
+      const Completion done = co_await acc.wait_done(acc.cycle_budget(M, N, K));
+      const golden::MatI got_acc = co_await acc.read_output(0, M, N);
+      const golden::MatI got_out = co_await acc.read_output(uint32_t(M * N), M, N);
+      // Only now does the host compute anything.
+      const std::string ctx = fmt::format("{}x{}x{} {} {} DYNAMIC, golden computed after the run", M, N, K,
+                                          qta::to_string(df), golden::rounding_name(mode));
+      if (done.error) QTA_FAIL("{}: rejected with error {}", ctx, done.error);
+      const golden::MatI want_acc = golden::gemm_int(a, Op::N, b, Op::N, q, cfg->acc_width);
+      const golden::Requantized want = golden::requantize(want_acc, q, mode, sr_seed);
+      expect_tensor_equal(ctx + " int32", want_acc, got_acc, dut);
+      expect_tensor_equal(ctx + " int8", want.values, got_out, dut);
+      if (done.amax != want.amax || done.m0 != uint32_t(want.m.m0) || done.shift != want.m.n)
+        QTA_FAIL("{}: amax {}, m0 {}, shift {} from the RTL; golden amax {}, m0 {}, shift {} (seed {}; reproduce: {})",
+                 ctx, done.amax, done.m0, done.shift, want.amax, want.m.m0, want.m.n, dut.seed(), reproduce_command(dut));
+      const perf::Gemm g{M, N, K};
+      const perf::Array arr{cfg->rows, cfg->cols};
+      QTA_CHECK_EQ(int64_t(done.cycles), perf::rtl_total_cycles(g, arr, df, perf::ScaleMode::Dynamic));
+      run_coverage().hit("scale.dynamic");
+    }
+}
+
+// Every dataflow, rounding and value distribution with a DYNAMIC descriptor: the multiplier
+// the accelerator derives from its own amax is golden's requant_multiplier(amax) bit for bit,
+// and so is every requantized element (check_case), over single- and multi-tile shapes.
+QTA_TEST(dynamic_scale_multiplier_matches_golden_every_dataflow_rounding_and_distribution, .timeout = 50,
+         .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const int64_t R = cfg->rows, C = cfg->cols;
+  const int64_t shapes[][3] = {{R, C, std::min<int64_t>(R, cfg.max_k())},
+                               {R + 3, 2 * C + 1, std::min<int64_t>(2 * R + 3, cfg.max_k())}};
+  int i = 0;
+  for (Dataflow df : supported(cfg))
+    for (Rounding mode : roundings(cfg))
+      for (int dist = 0; dist < kDistributions; ++dist)
+        for (const auto& sh : shapes) {
+          const GemmCase c = directed_gemm_case("dyn", dut.seed() + uint64_t(i++), sh[0], sh[1], sh[2], Op::N, Op::T, df,
+                                                mode, 8, Distribution(dist));
+          co_await check_case(acc, c, fmt::format("DYNAMIC {}x{}x{} {} {} {}", sh[0], sh[1], sh[2], qta::to_string(df),
+                                                  golden::rounding_name(mode), distribution_name(Distribution(dist))));
+        }
+}
+
+// The divider's paths through the top, with amax values chosen rather than hoped for: a 1 x 1
+// GEMM over K products sums exactly to a target T (a_k b_k = 127 * b_k until the rest is below
+// 127^2), so amax = |T|. Targets: every bit length up to 2^24 (or what the buffers allow) at its
+// power of two, its all-ones value (normalized amax above normalized qmax: the quotient below
+// 2^31, rounded by the remainder test) and its neighbours, and random values, with either sign
+// and alternating dataflows and roundings; the derived m0 / shift must be golden's.
+QTA_TEST(dynamic_scale_multiplier_for_chosen_amax_values, .timeout = 200, .timeout_unit = harness::Unit::ms,
+         .suites = {"block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const int32_t qmax = golden::qmax_for(cfg->data_width);
+  const int64_t q2 = int64_t(qmax) * qmax;
+  const int64_t k_cap = std::min({cfg.max_k(), cfg->input_depth, cfg->weight_depth, int64_t{1100}});
+  const int64_t t_cap = (k_cap - 2) * q2;  // a target within k_cap products
+  std::vector<int64_t> targets;
+  for (int la = 1; la <= 24; ++la) {
+    const int64_t lo = int64_t{1} << (la - 1), hi = (int64_t{1} << la) - 1;
+    for (int64_t t : {lo, lo + 1, hi - 1, hi, hi - (hi >> 8), lo + (lo >> 1)})
+      if (t >= 1 && t <= t_cap) targets.push_back(t);
+  }
+  golden::Rng rng(dut.seed() ^ 0x5ca1e);
+  for (int i = 0; i < 60; ++i) targets.push_back(1 + int64_t(rng.next_u64() % uint64_t(std::min<int64_t>(t_cap, 1 << 20))));
+  const auto flows = supported(cfg);
+  const auto modes = roundings(cfg);
+  int i = 0;
+  for (int64_t t : targets) {
+    const bool negative = i % 3 == 1;
+    // K products: 127 * b while the rest is at least 127^2, then the rest as 127 * (r / 127) + (r % 127) * 1.
+    std::vector<std::pair<int32_t, int32_t>> prods;
+    for (int64_t rest = t; rest > 0;) {
+      if (rest >= q2) {
+        prods.push_back({qmax, qmax});
+        rest -= q2;
+      } else if (rest >= qmax) {
+        prods.push_back({qmax, int32_t(rest / qmax)});
+        rest -= (rest / qmax) * qmax;
+      } else {
+        prods.push_back({int32_t(rest), 1});
+        rest = 0;
+      }
+    }
+    const int64_t K = int64_t(prods.size());
+    GemmCase c = directed_gemm_case("amax_target", dut.seed() + uint64_t(i), 1, 1, K, Op::N, Op::N,
+                                    flows[size_t(i) % flows.size()], modes[size_t(i / 2) % modes.size()]);
+    for (int64_t k = 0; k < K; ++k) {
+      c.a(0, k) = prods[size_t(k)].first;
+      c.b(k, 0) = negative ? -prods[size_t(k)].second : prods[size_t(k)].second;
+    }
+    ++i;
+    const GemmRun r = co_await check_case(acc, c, fmt::format("amax target {}{} (K = {}, {}, {})", negative ? "-" : "", t, K,
+                                                              qta::to_string(c.dataflow), golden::rounding_name(c.rounding)));
+    if (r.done.amax != t) QTA_FAIL("amax target {}: the operands give amax {} (test setup)", t, r.done.amax);
+  }
+  dut.log().info("{} chosen amax values: the derived multiplier is golden's for each", targets.size());
+}
+
+// amax = 0: all-zero operands (A zero with B random, and the other way round) give m0 = 0,
+// shift = 0 and an all-zero int8 result, also straight after a GEMM with a large amax (the
+// tracker and the multiplier must not keep the previous descriptor's values).
+QTA_TEST(dynamic_scale_all_zero_result_gives_a_zero_multiplier, .timeout = 10, .timeout_unit = harness::Unit::ms,
+         .suites = {"block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  int i = 0;
+  for (Dataflow df : supported(cfg))
+    for (Rounding mode : roundings(cfg))
+      for (int zero_operand = 0; zero_operand < 2; ++zero_operand) {
+        const GemmCase big = directed_gemm_case("big", dut.seed() + uint64_t(i++), cfg->rows + 1, cfg->cols + 1, 3, Op::N,
+                                                Op::N, df, mode, 8, Distribution::Extremes);
+        co_await check_case(acc, big, "large amax before the zero GEMM");
+        GemmCase z = directed_gemm_case("zero", dut.seed() + uint64_t(i++), cfg->rows + 1, cfg->cols + 1, 3, Op::N, Op::N,
+                                        df, mode);
+        for (auto& v : (zero_operand ? z.b : z.a).data) v = 0;
+        const std::string ctx = fmt::format("{} {} all-zero {}", qta::to_string(df), golden::rounding_name(mode),
+                                            zero_operand ? "B" : "A");
+        const GemmRun r = co_await check_case(acc, z, ctx);
+        if (r.done.amax != 0 || r.done.m0 != 0 || r.done.shift != 0)
+          QTA_FAIL("{}: amax {}, m0 {}, shift {}; an all-zero result must give 0, 0, 0 (docs/interfaces.md section 2)", ctx,
+                   r.done.amax, r.done.m0, r.done.shift);
+        for (int32_t v : r.out.data)
+          if (v != 0) QTA_FAIL("{}: a requantized element is {}, expected 0", ctx, v);
+      }
+}
+
+// The largest amax a legal descriptor can produce: A = +qmax everywhere, B's columns +qmax and
+// -qmax, K as large as the accumulator bound (max_k) and the buffers allow, so |acc| reaches
+// K * qmax^2 (with acc_width 16 and q = 8 that is max_k = 2, amax = 32258 of the limit 32767);
+// the positive extreme alone, the negative extreme alone, and both. (The register limits
+// 2^(AW-1) - 1, 2^(AW-1) and 2^AW - 1 themselves are covered by the qta_recip block test.)
+QTA_TEST(dynamic_scale_at_the_largest_amax_a_descriptor_allows, .timeout = 20, .timeout_unit = harness::Unit::ms,
+         .suites = {"block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const int32_t qmax = golden::qmax_for(cfg->data_width);
+  const int64_t M = 2, N = 2;
+  const int64_t K = std::min({cfg.max_k(), cfg->input_depth / M, cfg->weight_depth / N, int64_t{65535}});
+  for (Dataflow df : supported(cfg))
+    for (int variant = 0; variant < 3; ++variant) {  // 0: both extremes, 1: only -K qmax^2, 2: only +K qmax^2
+      GemmCase c = directed_gemm_case("amax_limit", dut.seed(), M, N, K, Op::N, Op::N, df, roundings(cfg).front());
+      for (auto& v : c.a.data) v = qmax;
+      for (int64_t k = 0; k < K; ++k) {
+        c.b(k, 0) = qmax;
+        c.b(k, 1) = -qmax;
+      }
+      if (variant == 1) c.b(0, 0) = qmax - 1;
+      if (variant == 2) c.b(0, 1) = -(qmax - 1);
+      const std::string ctx = fmt::format("{} K = {} (max_k {}), amax {} of the accumulator limit {}, variant {}",
+                                          qta::to_string(df), K, cfg.max_k(), K * int64_t(qmax) * qmax,
+                                          (int64_t{1} << (cfg->acc_width - 1)) - 1, variant);
+      const GemmRun r = co_await check_case(acc, c, ctx);
+      QTA_CHECK_EQ(r.done.amax, K * int64_t(qmax) * qmax);
+      // The extreme maps onto +-qmax (round to nearest; SR may round a hair below qmax down).
+      if (c.rounding == Rounding::RNE) QTA_CHECK_EQ(r.out(0, variant == 2 ? 0 : 1) * (variant == 2 ? 1 : -1), qmax);
+      dut.log().info("{}: m0 = {}, shift = {}", ctx, r.done.m0, r.done.shift);
+    }
+}
+
+// WS accumulates a K tile's partial sums in the output buffer, so only the writes of the last
+// K tile are final results. Here the first K tile's partial sums are R * qmax^2 and the final
+// sums nearly cancel (B's second half is -qmax plus small noise): an amax taken over partial
+// writes would be far too large, and so would the multiplier. Both dataflows, both roundings.
+QTA_TEST(dynamic_scale_amax_ignores_partial_sums_of_earlier_k_tiles, .timeout = 10, .timeout_unit = harness::Unit::ms,
+         .suites = {"block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  const int64_t R = cfg->rows;
+  const int32_t qmax = golden::qmax_for(cfg->data_width);
+  if (2 * R > cfg.max_k()) QTA_SKIP("two K tiles (K = {}) exceed max_k = {}", 2 * R, cfg.max_k());
+  golden::Rng rng(dut.seed() ^ 0xcafe);
+  for (Dataflow df : supported(cfg))
+    for (Rounding mode : roundings(cfg)) {
+      GemmCase c = directed_gemm_case("partial", dut.seed(), R + 1, cfg->cols + 1, 2 * R, Op::N, Op::N, df, mode);
+      for (auto& v : c.a.data) v = qmax;
+      for (int64_t k = 0; k < 2 * R; ++k)
+        for (int64_t n = 0; n < c.n; ++n) c.b(k, n) = k < R ? qmax : -qmax + int32_t(rng.next_u64() % 4);
+      const golden::Requantized want = c.expected_out();
+      const int64_t partial = R * int64_t(qmax) * qmax;
+      if (want.amax * 4 > partial) QTA_FAIL("test setup: final amax {} is not far below the partial sums {}", want.amax, partial);
+      co_await check_case(acc, c, fmt::format("{} {} K = 2R: partial sums {}, final amax {}", qta::to_string(df),
+                                              golden::rounding_name(mode), partial, want.amax));
+    }
 }
 
 QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .timeout_unit = harness::Unit::ms, .suites = {"smoke", "block"}) {
@@ -359,7 +603,10 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
   top_bit("B base with bit 31 set", "illegal.address_range", [](Descriptor& d) { d.b_base |= 0x80000000u; });
   top_bit("C base with bit 31 set", "illegal.address_range", [](Descriptor& d) { d.c_base |= 0x80000000u; });
   top_bit("Q base with bit 31 set", "illegal.address_range", [](Descriptor& d) { d.q_base |= 0x80000000u; });
-  with("m0 with bit 31 set", "illegal.unsupported_mode", M0, [](Descriptor& d) { d.m0 = 0xc0000000u; });
+  with("m0 with bit 31 set (EXPLICIT)", "illegal.unsupported_mode", M0, [](Descriptor& d) {
+    d.dynamic_scale = false;
+    d.m0 = 0xc0000000u;
+  });
   with("A beyond the input buffer", "illegal.address_range", A_RANGE, [&](Descriptor& d) { d.a_base = uint32_t(cfg->input_depth - 2); });
   with("B beyond the weight buffer", "illegal.address_range", B_RANGE, [&](Descriptor& d) { d.b_base = uint32_t(cfg->weight_depth); });
   with("C beyond the output buffer", "illegal.address_range", OUT_RANGE, [&](Descriptor& d) { d.c_base = uint32_t(cfg->output_depth - 1); });
@@ -381,7 +628,10 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     d.lda = uint32_t(d.k);
     if (illegal_here(d)) bad.push_back({"K at the accumulator bound (A too large)", "illegal.address_range", A_RANGE, d});
   }
-  with("m0 below 2^30", "illegal.unsupported_mode", M0, [](Descriptor& d) { d.m0 = 12345; });
+  with("m0 below 2^30 (EXPLICIT)", "illegal.unsupported_mode", M0, [](Descriptor& d) {
+    d.dynamic_scale = false;
+    d.m0 = 12345;
+  });
   if (!cfg.supports_os()) with("OS on a WS-only build", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 1; });
   if (!cfg.supports_ws()) with("WS on an OS-only build", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 0; });
   uint64_t errors = 0;
@@ -397,9 +647,9 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     // A rejected descriptor costs CHECK + DONE: two cycles, no array work.
     if (c.cycles != 2) QTA_FAIL("illegal descriptor ({}) took {} cycles, expected 2 (CHECK + DONE)", bad[i].what, c.cycles);
     // A rejected descriptor reports no work: amax, compute and busy-PE cycles are 0 (docs/rtl.md).
-    if (c.amax != 0 || c.compute_cycles != 0 || c.busy_pe_cycles != 0)
-      QTA_FAIL("illegal descriptor ({}): completion reports amax {}, compute {}, busy-PE {}; expected 0 for a rejected one",
-               bad[i].what, c.amax, c.compute_cycles, c.busy_pe_cycles);
+    if (c.amax != 0 || c.compute_cycles != 0 || c.busy_pe_cycles != 0 || c.m0 != 0 || c.shift != 0)
+      QTA_FAIL("illegal descriptor ({}): completion reports amax {}, compute {}, busy-PE {}, m0 {}, shift {}; expected 0 "
+               "for a rejected one", bad[i].what, c.amax, c.compute_cycles, c.busy_pe_cycles, c.m0, c.shift);
     run_coverage().hit(bad[i].bin);
     QTA_CHECK_EQ(int(c.id), int(d.id));
     ++errors;
@@ -434,12 +684,13 @@ QTA_TEST(status_registers_reset_and_counters_accumulate, .timeout = 5, .timeout_
   // Two multi-tile GEMMs per supported dataflow, waited for one at a time.
   for (Dataflow d : supported(cfg))
     for (const auto& s : {std::array<int64_t, 3>{R + 1, C + 2, 3}, std::array<int64_t, 3>{2, C, R + 3}}) {
-      const GemmCase c = directed_gemm_case("counters", dut.seed() + uint64_t(n), s[0], s[1], s[2], Op::N, Op::N, d, Rounding::RNE);
+      GemmCase c = directed_gemm_case("counters", dut.seed() + uint64_t(n), s[0], s[1], s[2], Op::N, Op::N, d, Rounding::RNE);
+      if (n % 2) c.multiplier = c.expected_out().m;  // both scale modes
       // ids with the top bit set: a latch that dropped bit 7 would report another id
       const GemmRun r = co_await check_case(acc, c, fmt::format("{} M={} N={} K={}", qta::to_string(d), s[0], s[1], s[2]),
                                             uint8_t(0x80 | (0x55 + n)));
       const perf::Gemm g{s[0], s[1], s[2]};
-      QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, d));
+      QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, d, scale_mode_of(c)));
       QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
       cycles += r.done.cycles;
       compute += r.done.compute_cycles;

@@ -13,9 +13,10 @@
 namespace qta::verif {
 namespace {
 
-// One finished case against the golden model (int32, int8, amax), then its coverage sample.
-// Also the completion's counters against the cost model (docs/interfaces.md section 4): AUTO's
-// choice, total cycles and busy-PE cycles, on every random shape.
+// One finished case against the golden model (int32, int8, amax, the multiplier used: derived
+// on chip for DYNAMIC cases), then its coverage sample. Also the completion's counters against
+// the cost model (docs/interfaces.md section 4): AUTO's choice, total cycles (with the scale
+// mode's cost) and busy-PE cycles, on every random shape.
 void check_and_sample(const GemmCase& c, const GemmRun& r, const std::string& ctx, const Capacity& cap,
                       const gen::Config& cfg, harness::Dut& dut) {
   if (r.done.error) QTA_FAIL("{}: rejected with error {}", ctx, r.done.error);
@@ -23,6 +24,10 @@ void check_and_sample(const GemmCase& c, const GemmRun& r, const std::string& ct
   expect_tensor_equal(ctx + " int32", c.expected_acc(), r.acc, dut);
   expect_tensor_equal(ctx + " int8", want.values, r.out, dut);
   if (r.done.amax != want.amax) QTA_FAIL("{}: amax {} from the RTL, golden {}", ctx, r.done.amax, want.amax);
+  if (r.done.m0 != uint32_t(want.m.m0) || r.done.shift != want.m.n)
+    QTA_FAIL("{}: {} scale: the RTL used m0 = {}, shift = {}; golden m0 = {}, shift = {} (amax {}; seed {}; reproduce: {})",
+             ctx, perf::scale_mode_name(scale_mode_of(c)), r.done.m0, r.done.shift, want.m.m0, want.m.n, want.amax,
+             dut.seed(), reproduce_command(dut));
   const perf::Gemm g{c.m, c.n, c.k};
   const perf::Array a{int(cfg->rows), int(cfg->cols)};
   const Dataflow ran = r.done.os ? Dataflow::OS : Dataflow::WS;
@@ -32,9 +37,10 @@ void check_and_sample(const GemmCase& c, const GemmRun& r, const std::string& ct
              reproduce_command(dut));
   if (c.dataflow != Dataflow::AUTO && ran != c.dataflow)
     QTA_FAIL("{}: ran {}, the descriptor asked for {}", ctx, qta::to_string(ran), qta::to_string(c.dataflow));
-  if (int64_t(r.done.cycles) != perf::rtl_total_cycles(g, a, ran))
-    QTA_FAIL("{}: {} cycles from the RTL, the cost model {} (seed {}; reproduce: {})", ctx, r.done.cycles,
-             perf::rtl_total_cycles(g, a, ran), dut.seed(), reproduce_command(dut));
+  const perf::ScaleMode sm = scale_mode_of(c);
+  if (int64_t(r.done.cycles) != perf::rtl_total_cycles(g, a, ran, sm))
+    QTA_FAIL("{}: {} cycles from the RTL, the cost model {} ({} scale; seed {}; reproduce: {})", ctx, r.done.cycles,
+             perf::rtl_total_cycles(g, a, ran, sm), perf::scale_mode_name(sm), dut.seed(), reproduce_command(dut));
   if (r.done.busy_pe_cycles != uint64_t(c.m * c.n * c.k))
     QTA_FAIL("{}: {} busy-PE cycles, M*N*K = {}", ctx, r.done.busy_pe_cycles, c.m * c.n * c.k);
   run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, cap);
@@ -62,6 +68,9 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms, .suit
     GemmCase c = random_gemm_case(case_seed, cap, flows);
     if (!cfg.supports_sr()) c.rounding = golden::Rounding::RNE;
     if (!cfg.supports_rne()) c.rounding = golden::Rounding::SR;
+    // Every fourth case EXPLICIT, with the multiplier a host would compute from the golden
+    // result; the others DYNAMIC (the accelerator derives it).
+    if (case_seed % 4 == 3) c.multiplier = c.expected_out().m;
     const GemmRun r = co_await acc.run_case(c);
     check_and_sample(c, r, fmt::format("random case {} of {}: {}", i + 1, cases, c.describe()), cap, cfg, dut);
   }

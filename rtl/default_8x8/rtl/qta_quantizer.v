@@ -6,7 +6,8 @@
 // results per cycle in row-major order of the logical output (lane l holds element e0 + l).
 // Stochastic rounding: the LFSR (docs/interfaces.md section 2) steps once before every element,
 // so lane l uses step^(l+1)(state) and a processed group advances the state LANES steps.
-// amax_o tracks max |acc| of every valid lane seen since start_i (for the next scale).
+// (amax is tracked where the results are produced, by qta_amax, since a dynamic multiplier
+// must be known before this pass starts.)
 module qta_quantizer #(
   parameter integer LANES = 8,
   parameter integer AW    = 32,
@@ -14,16 +15,14 @@ module qta_quantizer #(
 ) (
   input  wire               clk_i,
   input  wire               rst_ni,
-  input  wire               start_i,   // load seed_i into the LFSR, clear amax
+  input  wire               start_i,   // load seed_i into the LFSR
   input  wire [31:0]        seed_i,
   input  wire [31:0]        m0_i,
   input  wire [5:0]         n_i,
   input  wire               sr_i,
   input  wire               step_i,    // this cycle's lanes are consumed: advance LANES steps
-  input  wire [LANES-1:0]   valid_i,
   input  wire [LANES*AW-1:0] acc_i,
-  output wire [LANES*DW-1:0] q_o,
-  output wire [AW-1:0]      amax_o
+  output wire [LANES*DW-1:0] q_o
 );
   localparam [31:0] LFSR_MASK = 32'h80200003;
 
@@ -36,16 +35,11 @@ module qta_quantizer #(
       lfsr_chain[(s+1)*32 +: 32] = {1'b0, lfsr_chain[s*32+1 +: 31]} ^ (lfsr_chain[s*32] ? LFSR_MASK : 32'h0);
   end
 
-  reg  [AW-1:0] amax_q;
-  wire [LANES*AW-1:0] magnitude;
-
   genvar l;
   generate
     for (l = 0; l < LANES; l = l + 1) begin : g_lane
-      wire [AW-1:0] acc = acc_i[l*AW +: AW];
-      assign magnitude[l*AW +: AW] = acc[AW-1] ? (~acc + 1'b1) : acc;
       qta_requant #(.AW(AW), .DW(DW)) u_requant (
-        .acc_i (acc),
+        .acc_i (acc_i[l*AW +: AW]),
         .m0_i  (m0_i),
         .n_i   (n_i),
         .sr_i  (sr_i),
@@ -55,36 +49,13 @@ module qta_quantizer #(
     end
   endgenerate
 
-  // max |acc| over the valid lanes as a balanced tree of comparators (depth clog2(LANES)), then
-  // against amax_q. A chain of LANES comparators was the critical path of a 16x16 top (50 MHz).
-  // Invalid and padding lanes enter as 0, which never exceeds amax_q. Node n of the flat vector
-  // is the max of nodes 2n+1 and 2n+2; the leaves are nodes LEAVES-1 .. 2*LEAVES-2.
-  localparam integer LEAVES = 1 << $clog2(LANES);
-  reg [(2*LEAVES-1)*AW-1:0] max_tree;
-  integer t;
-  always @* begin
-    for (t = 0; t < LEAVES; t = t + 1)
-      max_tree[(LEAVES-1+t)*AW +: AW] = (t < LANES && valid_i[t % LANES]) ? magnitude[(t % LANES)*AW +: AW]
-                                                                         : {AW{1'b0}};
-    for (t = LEAVES - 2; t >= 0; t = t - 1)
-      max_tree[t*AW +: AW] = (max_tree[(2*t+1)*AW +: AW] > max_tree[(2*t+2)*AW +: AW])
-                           ? max_tree[(2*t+1)*AW +: AW] : max_tree[(2*t+2)*AW +: AW];
-  end
-  wire [AW-1:0] lanes_max = max_tree[AW-1:0];
-  wire [AW-1:0] amax_d = (lanes_max > amax_q) ? lanes_max : amax_q;
-
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       lfsr_q <= 32'h1;
-      amax_q <= {AW{1'b0}};
     end else if (start_i) begin
       lfsr_q <= seed_i;
-      amax_q <= {AW{1'b0}};
     end else if (step_i) begin
       lfsr_q <= lfsr_chain[LANES*32 +: 32];
-      amax_q <= amax_d;
     end
   end
-
-  assign amax_o = amax_q;
 endmodule

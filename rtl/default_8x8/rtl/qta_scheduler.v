@@ -16,9 +16,13 @@
 //   OS: for each M tile (m0 += R), for each N tile (n0 += C):
 //         STREAM K + R + C - 1 cycles, SHIFT R cycles
 //   AUTO (qta_auto): WS if ceil(K/R)*ceil(N/C)*(2R+M+C-1) <= ceil(M/R)*ceil(N/C)*(K+2R+C-1), else OS.
+// Scale: EXPLICIT (scale_mode 0) requantizes with the descriptor's m0 / shift; DYNAMIC (1) with
+// the multiplier qta_recip derives from the amax of the final results (tracked by qta_amax on
+// the output buffer's write port), in the 34 SCALE cycles after the last result is written
+// (qta_recip's latency, qta::perf::kScaleCycles).
 // Then one requantization pass of ceil(M*N/C) cycles, C elements per cycle in row-major order.
-// Cycles from CHECK to DONE inclusive: compute + ceil(M*N/C) + 5, compute being the sum above;
-// a rejected descriptor takes 2 (CHECK, DONE).
+// Cycles from CHECK to DONE inclusive: compute + ceil(M*N/C) + 5 (+ 34 if DYNAMIC),
+// compute being the sum above; a rejected descriptor takes 2 (CHECK, DONE).
 //
 // Buffer reads have one cycle of latency: every signal towards the array and the output buffer
 // is registered once so that it meets the data it belongs to.
@@ -61,6 +65,7 @@ module qta_scheduler #(
   input  wire [31:0]         desc_m0_i,
   input  wire [5:0]          desc_shift_i,
   input  wire [31:0]         desc_sr_seed_i,
+  input  wire                desc_scale_mode_i,  // 0 EXPLICIT (m0 / shift above), 1 DYNAMIC
   // Array control, next-cycle values: qta_array registers them (one register per row)
   output wire                mode_os_next_o,
   output wire                clear_next_o,
@@ -84,13 +89,19 @@ module qta_scheduler #(
   // Quantizer (its acc_i is o_rd_data_i)
   output wire                q_start_o,
   output wire                q_step_o,
-  output wire [C-1:0]        q_valid_o,
   output wire [31:0]         q_seed_o,
   output wire [31:0]         q_m0_o,
   output wire [5:0]          q_n_o,
   output wire                q_sr_o,
   input  wire [C*DW-1:0]     q_data_i,
-  input  wire [AW-1:0]       q_amax_i,
+  // amax of the final results (qta_amax) and the dynamic multiplier (qta_recip)
+  output wire                amax_clear_o,
+  output wire [C-1:0]        amax_valid_o,  // output-buffer write lanes carrying a final result
+  input  wire [AW-1:0]       amax_i,
+  output wire                recip_start_o,
+  input  wire                recip_done_i,
+  input  wire [31:0]         recip_m0_i,
+  input  wire [5:0]          recip_shift_i,
   // Completion (one-cycle pulse) and per-cycle activity for the counters
   output wire                done_o,
   output wire [7:0]          done_id_o,
@@ -100,6 +111,8 @@ module qta_scheduler #(
   output wire [31:0]         done_compute_cycles_o,
   output wire [63:0]         done_busy_pe_cycles_o,
   output wire [AW-1:0]       done_amax_o,
+  output wire [31:0]         done_m0_o,     // the multiplier the requantization used
+  output wire [5:0]          done_shift_o,
   output wire                busy_o,
   output wire                compute_o,
   output wire [15:0]         busy_pes_o
@@ -107,6 +120,7 @@ module qta_scheduler #(
   // ---------------------------------------------------------------- constants
   localparam [3:0] S_IDLE = 4'd0, S_CHECK = 4'd1, S_CLEAR = 4'd2, S_LOAD = 4'd3, S_STREAM = 4'd4,
                    S_SHIFT = 4'd5, S_FLUSH = 4'd6, S_QUANT = 4'd7, S_QDRAIN = 4'd8, S_DONE = 4'd9;
+  localparam [3:0] S_SCALE = 4'd10;  // DYNAMIC: qta_recip derives m0 / shift
   // Error codes (docs/rtl.md)
   localparam [3:0] E_NONE = 4'd0, E_ZERO_DIM = 4'd1, E_K_OVERFLOW = 4'd2, E_STRIDE = 4'd3,
                    E_A_RANGE = 4'd4, E_B_RANGE = 4'd5, E_OUT_RANGE = 4'd6, E_DATAFLOW = 4'd7,
@@ -130,7 +144,7 @@ module qta_scheduler #(
   reg  [7:0]  d_id_q;
   reg  [31:0] d_m_q, d_n_q, d_k_q, d_lda_q, d_ldb_q;
   reg  [31:0] d_a_base_q, d_b_base_q, d_c_base_q, d_q_base_q;
-  reg         d_a_trans_q, d_b_trans_q, d_round_q;
+  reg         d_a_trans_q, d_b_trans_q, d_round_q, d_dynamic_q;
   reg  [1:0]  d_df_q;
   reg  [31:0] d_m0_q, d_seed_q;
   reg  [5:0]  d_shift_q;
@@ -160,7 +174,7 @@ module qta_scheduler #(
                       (d_df_q == 2'd1 && SUPPORT_OS == 0);
   wire rounding_bad = (d_round_q && SUPPORT_SR == 0) || (!d_round_q && SUPPORT_RNE == 0);
   wire seed_bad = d_round_q && d_seed_q == 32'd0;
-  wire m0_bad   = (d_m0_q != 32'd0) && (d_m0_q[31] || !d_m0_q[30]);
+  wire m0_bad   = !d_dynamic_q && (d_m0_q != 32'd0) && (d_m0_q[31] || !d_m0_q[30]);  // EXPLICIT only
 
   reg [3:0] check_error;
   always @* begin
@@ -253,6 +267,7 @@ module qta_scheduler #(
   reg  [C*OUT_AW-1:0] wr_addr_q;
   reg                 wr_accumulate_q;  // WS K tile > 0: add the partial sum already stored
   reg                 wr_quant_q;       // writing requantized values
+  reg                 wr_final_q;       // writing final int32 results (OS shift-out, WS last K tile)
 
   genvar l;
   generate
@@ -313,9 +328,11 @@ module qta_scheduler #(
     if (!rst_ni) begin
       wr_accumulate_q <= 1'b0;
       wr_quant_q <= 1'b0;
+      wr_final_q <= 1'b0;
     end else begin
       wr_accumulate_q <= ws_stream && tk_q != 32'd0;
       wr_quant_q <= in_quant;
+      wr_final_q <= (ws_stream && !more_k) || in_shift;
     end
   end
   assign mode_os_next_o = (state_q == S_CHECK) ? choose_os : os_q;
@@ -326,10 +343,15 @@ module qta_scheduler #(
 
   assign q_start_o = state_q == S_CLEAR;
   assign q_step_o  = wr_quant_q;
-  assign q_valid_o = wr_quant_q ? wr_en_q : {C{1'b0}};
   assign q_seed_o  = d_seed_q;
-  assign q_m0_o    = d_m0_q;
-  assign q_n_o     = d_shift_q;
+  wire [31:0] m0_used    = d_dynamic_q ? recip_m0_i : d_m0_q;
+  wire [5:0]  shift_used = d_dynamic_q ? recip_shift_i : d_shift_q;
+  assign q_m0_o    = m0_used;
+  assign q_n_o     = shift_used;
+
+  assign amax_clear_o  = state_q == S_CLEAR;
+  assign amax_valid_o  = wr_final_q ? wr_en_q : {C{1'b0}};
+  assign recip_start_o = state_q == S_SCALE && cnt_q == 32'd0;
   assign q_sr_o    = d_round_q && SUPPORT_SR != 0;
 
   // ---------------------------------------------------------------- activity
@@ -351,6 +373,7 @@ module qta_scheduler #(
       d_m_q <= 32'd0; d_n_q <= 32'd0; d_k_q <= 32'd0; d_lda_q <= 32'd0; d_ldb_q <= 32'd0;
       d_a_base_q <= 32'd0; d_b_base_q <= 32'd0; d_c_base_q <= 32'd0; d_q_base_q <= 32'd0;
       d_a_trans_q <= 1'b0; d_b_trans_q <= 1'b0; d_round_q <= 1'b0; d_df_q <= 2'd0;
+      d_dynamic_q <= 1'b0;
       d_m0_q <= 32'd0; d_seed_q <= 32'd0; d_shift_q <= 6'd0;
       os_q <= 1'b0; error_q <= E_NONE;
       cnt_q <= 32'd0; tm_q <= 32'd0; tn_q <= 32'd0; tk_q <= 32'd0; qe_q <= 32'd0;
@@ -367,7 +390,7 @@ module qta_scheduler #(
           d_a_base_q <= desc_a_base_i; d_b_base_q <= desc_b_base_i;
           d_c_base_q <= desc_c_base_i; d_q_base_q <= desc_q_base_i;
           d_a_trans_q <= desc_a_trans_i; d_b_trans_q <= desc_b_trans_i;
-          d_round_q <= desc_rounding_i; d_df_q <= desc_dataflow_i;
+          d_round_q <= desc_rounding_i; d_df_q <= desc_dataflow_i; d_dynamic_q <= desc_scale_mode_i;
           d_m0_q <= desc_m0_i; d_seed_q <= desc_sr_seed_i; d_shift_q <= desc_shift_i;
           cycles_q <= 32'd0; compute_q <= 32'd0; busy_pe_q <= 64'd0;
           state_q <= S_CHECK;
@@ -400,7 +423,11 @@ module qta_scheduler #(
             else state_q <= S_FLUSH;
           end
         end
-        S_FLUSH: state_q <= S_QUANT;
+        S_FLUSH: state_q <= d_dynamic_q ? S_SCALE : S_QUANT;
+        S_SCALE: begin  // the last result is written: qta_recip derives m0 / shift
+          cnt_q <= cnt_q + 32'd1;
+          if (recip_done_i) begin cnt_q <= 32'd0; state_q <= S_QUANT; end
+        end
         S_QUANT: begin
           qe_q <= qe_q + C32;
           if (last_quant) state_q <= S_QDRAIN;
@@ -420,5 +447,7 @@ module qta_scheduler #(
   assign done_cycles_o         = cycles_q + 32'd1;
   assign done_compute_cycles_o = compute_q;
   assign done_busy_pe_cycles_o = busy_pe_q;
-  assign done_amax_o           = (error_q == E_NONE) ? q_amax_i : {AW{1'b0}};
+  assign done_amax_o           = (error_q == E_NONE) ? amax_i : {AW{1'b0}};
+  assign done_m0_o             = (error_q == E_NONE) ? m0_used : 32'd0;
+  assign done_shift_o          = (error_q == E_NONE) ? shift_used : 6'd0;
 endmodule

@@ -4,9 +4,11 @@
 // config: {"rows":8,"cols":8,"data_width":8,"acc_width":32,"input_depth":4096,"weight_depth":4096,"output_depth":8192,"banks":1,"queue_depth":4,"dataflows":"both","rounding":"both","mutation":"none"}
 // qta_top: 8 x 8 quantized-training GEMM accelerator.
 //   descriptor queue -> scheduler -> buffers (input A, weight B, output) -> PE array (WS/OS)
-//   -> quantizer -> output buffer.
+//   -> quantizer -> output buffer; amax of the final results (qta_amax) and, for dynamically
+//   scaled descriptors, the multiplier derived from it (qta_recip).
 // Memories are loaded and read through the backdoor ports (bd_*). Completed descriptors raise
-// done_o for one cycle with their id, error code, cycle counts and the observed amax.
+// done_o for one cycle with their id, error code, cycle counts, the amax of the results and the
+// multiplier the requantization used.
 // Status registers: last error code, error count, GEMM count, and since reset: busy cycles,
 // compute cycles and busy-PE-cycles (useful MACs), from which utilization follows:
 //   utilization = busy_pe_cycles / (R * C * compute_cycles).
@@ -55,6 +57,7 @@ module qta_top #(
   input  wire [31:0]       desc_m0_i,
   input  wire [5:0]        desc_shift_i,
   input  wire [31:0]       desc_sr_seed_i,
+  input  wire              desc_scale_mode_i,  // 0 EXPLICIT (m0 / shift), 1 DYNAMIC (derived on chip)
   // Completion
   output wire              done_o,
   output wire [7:0]        done_id_o,
@@ -64,6 +67,8 @@ module qta_top #(
   output wire [31:0]       done_compute_cycles_o,
   output wire [63:0]       done_busy_pe_cycles_o,
   output wire [AW-1:0]     done_amax_o,
+  output wire [31:0]       done_m0_o,
+  output wire [5:0]        done_shift_o,
   // Status registers
   output wire              busy_o,
   output wire [3:0]        status_error_o,    // code of the last rejected descriptor (sticky)
@@ -87,11 +92,11 @@ module qta_top #(
   output wire [AW-1:0]     bd_out_rdata_o
 );
   // ---------------------------------------------------------------- descriptor queue
-  localparam integer DESC_W = 8 + 3 * 16 + 32 + 16 + 1 + 32 + 16 + 1 + 32 + 32 + 2 + 1 + 32 + 6 + 32;
+  localparam integer DESC_W = 8 + 3 * 16 + 32 + 16 + 1 + 32 + 16 + 1 + 32 + 32 + 2 + 1 + 32 + 6 + 32 + 1;
   wire [DESC_W-1:0] desc_in = {desc_id_i, desc_m_i, desc_n_i, desc_k_i, desc_a_base_i, desc_lda_i,
                                desc_a_trans_i, desc_b_base_i, desc_ldb_i, desc_b_trans_i,
                                desc_c_base_i, desc_q_base_i, desc_dataflow_i, desc_rounding_i,
-                               desc_m0_i, desc_shift_i, desc_sr_seed_i};
+                               desc_m0_i, desc_shift_i, desc_sr_seed_i, desc_scale_mode_i};
   wire [DESC_W-1:0] desc;
   wire              desc_valid, desc_ready;
 
@@ -103,11 +108,11 @@ module qta_top #(
   wire [7:0]  q_id;
   wire [15:0] q_m, q_n, q_k, q_lda, q_ldb;
   wire [31:0] q_a_base, q_b_base, q_c_base, q_q_base, q_m0, q_seed;
-  wire        q_a_trans, q_b_trans, q_rounding;
+  wire        q_a_trans, q_b_trans, q_rounding, q_scale_mode;
   wire [1:0]  q_dataflow;
   wire [5:0]  q_shift;
   assign {q_id, q_m, q_n, q_k, q_a_base, q_lda, q_a_trans, q_b_base, q_ldb, q_b_trans, q_c_base,
-          q_q_base, q_dataflow, q_rounding, q_m0, q_shift, q_seed} = desc;
+          q_q_base, q_dataflow, q_rounding, q_m0, q_shift, q_seed, q_scale_mode} = desc;
 
   // ---------------------------------------------------------------- datapath wires
   wire              mode_os_next, clear_next, load_next, swap_next, shift_next;
@@ -122,11 +127,14 @@ module qta_top #(
   wire [C*AW-1:0]     o_rd_data, o_wr_data;
   wire [C-1:0]        o_wr_en;
   wire                q_start, q_step, q_sr;
-  wire [C-1:0]        q_valid;
   wire [31:0]         q_seed_s, q_m0_s;
   wire [5:0]          q_n_s;
   wire [C*DW-1:0]     q_data;
-  wire [AW-1:0]       q_amax;
+  wire                amax_clear, recip_start, recip_done;
+  wire [C-1:0]        amax_valid;
+  wire [AW-1:0]       amax;
+  wire [31:0]         recip_m0;
+  wire [5:0]          recip_shift;
   wire                compute;
   wire [15:0]         busy_pes;
 
@@ -143,6 +151,7 @@ module qta_top #(
     .desc_b_base_i(q_b_base), .desc_ldb_i(q_ldb), .desc_b_trans_i(q_b_trans),
     .desc_c_base_i(q_c_base), .desc_q_base_i(q_q_base), .desc_dataflow_i(q_dataflow),
     .desc_rounding_i(q_rounding), .desc_m0_i(q_m0), .desc_shift_i(q_shift), .desc_sr_seed_i(q_seed),
+    .desc_scale_mode_i(q_scale_mode),
     .mode_os_next_o(mode_os_next), .clear_next_o(clear_next), .load_next_o(load_next),
     .swap_next_o(swap_next), .shift_next_o(shift_next),
     .a_left_o(a_left), .b_top_o(b_top), .array_out_i(array_out),
@@ -150,11 +159,15 @@ module qta_top #(
     .b_rd_addr_o(b_rd_addr), .b_rd_data_i(b_rd_data),
     .o_rd_addr_o(o_rd_addr), .o_rd_data_i(o_rd_data),
     .o_wr_en_o(o_wr_en), .o_wr_addr_o(o_wr_addr), .o_wr_data_o(o_wr_data),
-    .q_start_o(q_start), .q_step_o(q_step), .q_valid_o(q_valid), .q_seed_o(q_seed_s),
-    .q_m0_o(q_m0_s), .q_n_o(q_n_s), .q_sr_o(q_sr), .q_data_i(q_data), .q_amax_i(q_amax),
+    .q_start_o(q_start), .q_step_o(q_step), .q_seed_o(q_seed_s),
+    .q_m0_o(q_m0_s), .q_n_o(q_n_s), .q_sr_o(q_sr), .q_data_i(q_data),
+    .amax_clear_o(amax_clear), .amax_valid_o(amax_valid), .amax_i(amax),
+    .recip_start_o(recip_start), .recip_done_i(recip_done), .recip_m0_i(recip_m0),
+    .recip_shift_i(recip_shift),
     .done_o(done_o), .done_id_o(done_id_o), .done_error_o(done_error_o), .done_os_o(done_os_o),
     .done_cycles_o(done_cycles_o), .done_compute_cycles_o(done_compute_cycles_o),
     .done_busy_pe_cycles_o(done_busy_pe_cycles_o), .done_amax_o(done_amax_o),
+    .done_m0_o(done_m0_o), .done_shift_o(done_shift_o),
     .busy_o(busy_o), .compute_o(compute), .busy_pes_o(busy_pes));
 
   qta_array #(.R(R), .C(C), .DW(DW), .AW(AW)) u_array (
@@ -164,8 +177,16 @@ module qta_top #(
 
   qta_quantizer #(.LANES(C), .AW(AW), .DW(DW)) u_quantizer (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(q_start), .seed_i(q_seed_s), .m0_i(q_m0_s),
-    .n_i(q_n_s), .sr_i(q_sr), .step_i(q_step), .valid_i(q_valid), .acc_i(o_rd_data),
-    .q_o(q_data), .amax_o(q_amax));
+    .n_i(q_n_s), .sr_i(q_sr), .step_i(q_step), .acc_i(o_rd_data), .q_o(q_data));
+
+  // amax of the final results, on the output buffer's write port (docs/rtl.md).
+  qta_amax #(.LANES(C), .AW(AW)) u_amax (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(amax_clear), .valid_i(amax_valid),
+    .acc_i(o_wr_data), .amax_o(amax));
+
+  qta_recip #(.AW(AW), .DW(DW)) u_recip (
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(recip_start), .amax_i(amax), .done_o(recip_done),
+    .m0_o(recip_m0), .shift_o(recip_shift));
 
   qta_buffer #(.W(DW), .DEPTH(IN_DEPTH), .ADDR_W(IN_AW), .BANKS(BANKS), .BANK_W(BANK_W),
                .RD_LANES(R), .WR_LANES(1)) u_input_buffer (

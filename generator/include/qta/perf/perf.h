@@ -31,9 +31,21 @@ int64_t auto_cycles(const Gemm& g, const Array& a);
 // Useful MACs / (R * C * cycles).
 double utilization(const Gemm& g, const Array& a, int64_t cycles);
 
+// How a descriptor's requantization multiplier is chosen (docs/rtl.md, descriptor `scale_mode`):
+// EXPLICIT takes m0 / shift from the descriptor; DYNAMIC derives them on chip from the amax of
+// the GEMM's own results (the training case), which costs kScaleCycles more.
+enum class ScaleMode { Explicit = 0, Dynamic = 1 };
+const char* scale_mode_name(ScaleMode s);  // "explicit", "dynamic"
+
+// Cycles of the on-chip multiplier derivation (qta_amax's result to qta_recip's m0 / shift:
+// normalize, 32 restoring-division steps, round), between the last compute cycle and the
+// requantization pass of a DYNAMIC descriptor. The RTL's cycle counters are checked against it.
+inline constexpr int64_t kScaleCycles = 34;
+
 // Cycles the generated RTL spends on a descriptor from CHECK to DONE (docs/rtl.md): the array
-// cycles above plus the requantization pass ceil(M*N/C) and 5 cycles of control.
-int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d);
+// cycles above plus the requantization pass ceil(M*N/C), 5 cycles of control and, for DYNAMIC,
+// kScaleCycles.
+int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d, ScaleMode s = ScaleMode::Dynamic);
 
 // Where the cycles of one descriptor go (docs/interfaces.md section 4, "Loss breakdown"), for
 // the dataflow it runs. The parts add up to rtl_total_cycles exactly:
@@ -42,13 +54,14 @@ int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d);
 //                    because an edge tile or a thin dimension does not fill R rows or C columns
 //   skew             R + C - 1 per tile: filling and draining the diagonal wavefront
 //   load_shift       R per tile: the WS weight load, or the OS accumulator shift-out
-//   requant_control  ceil(M*N/C) requantization pass plus 5 cycles of control
+//   requant_control  ceil(M*N/C) requantization pass plus 5 cycles of control, plus kScaleCycles
+//                    (deriving the dynamic multiplier) for DYNAMIC
 struct Breakdown {
   double ideal = 0, underfill = 0;
   int64_t skew = 0, load_shift = 0, requant_control = 0;
   int64_t total() const { return int64_t(ideal + underfill + 0.5) + skew + load_shift + requant_control; }
 };
-Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d);
+Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s = ScaleMode::Dynamic);
 
 // A scheduling policy of today's hardware: fixed WS, fixed OS, or AUTO's per-GEMM choice
 // between them. `supported` says whether a configuration with these dataflows can run it.
