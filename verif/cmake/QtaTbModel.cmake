@@ -26,9 +26,11 @@ function(qta_tb_model target)
     message(FATAL_ERROR "qta_tb_model(${target}): GEN_DIR '${M_GEN_DIR}' has no qta_top.f (a qta gen output?)")
   endif()
   # The RTL files in the order the file list gives them.
-  # The list is read here, at configure time: a new module in it (a template added to the
-  # generator) needs a fresh configure (`qta verify` and generator/update_rtl.sh run one), because
-  # verilate()'s rebuild rule keeps the old file list and fails before CMake would re-run.
+  # The list is read here, at configure time, and is a configure dependency. verilate()'s rebuild
+  # rule keeps the file list of the last configure and runs before CMake re-runs, so a module new
+  # in the list (a template added to the generator, then `git pull` or `qta gen`) is found through
+  # -y <gen>/rtl (one module per file, named after it) until the reconfigure takes the new list.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${M_GEN_DIR}/qta_top.f)
   file(STRINGS ${M_GEN_DIR}/qta_top.f lines)
   set(rtl)
   foreach(line IN LISTS lines)
@@ -48,7 +50,7 @@ function(qta_tb_model target)
   qta_verilated_bench(${target} TOP qta_top PREFIX Vqta_top VERILOG ${rtl} CXX ${tb_sources}
                       INCLUDE_DIRS ${QTA_TB_DIR} ${flags}
                       OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW}
-                      VERILATOR_ARGS -Wno-fatal --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR)
+                      VERILATOR_ARGS -Wno-fatal -y ${M_GEN_DIR}/rtl --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR)
   if(TARGET qta_verif_core)
     target_link_libraries(${target} PRIVATE qta_verif_core qta_harness qta_gen qta_golden)
   else()
