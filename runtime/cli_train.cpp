@@ -134,17 +134,6 @@ void write_file_atomically(const std::filesystem::path& target, const std::strin
   }
 }
 
-std::string xml_escaped(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
-  }
-  return o;
-}
-
 // The loss per step as an SVG line chart (linear axes, the y axis from 0).
 std::string loss_plot_svg(const std::string& title, const std::vector<double>& loss) {
   const double W = 640, H = 360, left = 70, right = 20, top = 40, bottom = 50;
@@ -158,7 +147,7 @@ std::string loss_plot_svg(const std::string& title, const std::vector<double>& l
   std::string o = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
                               "font-family=\"sans-serif\" font-size=\"11\">\n",
                               W, H);
-  o += fmt::format("<text x=\"{:.0f}\" y=\"20\" font-size=\"13\">{}</text>\n", left, xml_escaped(title));
+  o += fmt::format("<text x=\"{:.0f}\" y=\"20\" font-size=\"13\">{}</text>\n", left, xml_text_escaped(title));
   for (int t = 0; t <= 4; ++t) {
     const double v = ymax * t / 4;
     o += fmt::format("<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/><text x=\"{:.0f}\" "

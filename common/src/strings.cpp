@@ -111,4 +111,16 @@ std::string bounded_message(std::string_view text, size_t max_bytes) {
   return fmt::format("{}... ({} more bytes)", text.substr(0, cut), text.size() - cut);
 }
 
+std::string xml_text_escaped(std::string_view text) {
+  std::string o;
+  o.reserve(text.size());
+  for (char c : text) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '&') o += "&amp;";
+    else o += c;
+  }
+  return o;
+}
+
 }  // namespace qta

@@ -9,6 +9,7 @@
 
 #include "qta/golden/workloads.h"
 #include "qta/perf/perf.h"
+#include "qta/strings.h"
 #include "qta/text_io.h"
 
 namespace qta::perf {
@@ -22,17 +23,6 @@ struct Series {
   std::string name;
   std::vector<double> values;
 };
-
-std::string xml_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
-  }
-  return o;
-}
 
 // A grouped bar chart: one group per category, one bar per series, a linear y axis from 0.
 std::string bar_chart(const std::string& title, const std::string& y_label, const std::vector<std::string>& categories,
@@ -48,7 +38,7 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
   std::string o = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
                               "font-family=\"sans-serif\" font-size=\"11\">\n",
                               W, H);
-  o += fmt::format("<text x=\"{:.0f}\" y=\"20\" font-size=\"14\">{}</text>\n", left, xml_escape(title));
+  o += fmt::format("<text x=\"{:.0f}\" y=\"20\" font-size=\"14\">{}</text>\n", left, xml_text_escaped(title));
   for (int t = 0; t <= 4; ++t) {
     const double v = ymax * t / 4, y = top + plot_h * (1 - double(t) / 4);
     o += fmt::format("<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>"
@@ -56,7 +46,7 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
                      left, y, left + plot_w, y, left - 4, y + 4, v);
   }
   o += fmt::format("<text x=\"14\" y=\"{:.0f}\" transform=\"rotate(-90 14 {:.0f})\" text-anchor=\"middle\">{}</text>\n",
-                   top + plot_h / 2, top + plot_h / 2, xml_escape(y_label));
+                   top + plot_h / 2, top + plot_h / 2, xml_text_escaped(y_label));
   const double group_w = plot_w / double(std::max<size_t>(1, categories.size()));
   const double bar_w = group_w * 0.8 / double(std::max<size_t>(1, series.size()));
   for (size_t c = 0; c < categories.size(); ++c) {
@@ -65,18 +55,18 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
       const double v = c < series[s].values.size() ? series[s].values[c] : 0, h = plot_h * v / ymax;
       o += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} {}: "
                        "{:.6g}</title></rect>\n",
-                       gx + bar_w * double(s), top + plot_h - h, bar_w, h, colors[s % 6], xml_escape(series[s].name),
-                       xml_escape(categories[c]), v);
+                       gx + bar_w * double(s), top + plot_h - h, bar_w, h, colors[s % 6], xml_text_escaped(series[s].name),
+                       xml_text_escaped(categories[c]), v);
     }
     o += fmt::format("<text x=\"{:.1f}\" y=\"{:.0f}\" transform=\"rotate(40 {:.1f} {:.0f})\">{}</text>\n",
                      gx + group_w * 0.4, top + plot_h + 14, gx + group_w * 0.4, top + plot_h + 14,
-                     xml_escape(categories[c]));
+                     xml_text_escaped(categories[c]));
   }
   for (size_t s = 0; s < series.size(); ++s)
     o += fmt::format("<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{:.0f}\" "
                      "y=\"{:.0f}\">{}</text>\n",
                      left + 130 * double(s) + 150, 10.0, colors[s % 6], left + 130 * double(s) + 164, 19.0,
-                     xml_escape(series[s].name));
+                     xml_text_escaped(series[s].name));
   return o + "</svg>\n";
 }
 

@@ -27,6 +27,9 @@ std::optional<size_t> invalid_utf8_offset(std::string_view text);
 // characters \xNN (the result is valid UTF-8; valid text is returned unchanged).
 std::string utf8_escaped(std::string_view text);
 
+// Text content of an XML/SVG element: <, > and & as entities, everything else as is.
+std::string xml_text_escaped(std::string_view text);
+
 // A message of at most `max_bytes` bytes (cut at a character boundary, "... (N more bytes)").
 std::string bounded_message(std::string_view text, size_t max_bytes = 4096);
 
