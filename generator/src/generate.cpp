@@ -69,8 +69,10 @@ data template_data(const Config& cfg, const std::string& header) {
   data bank_list{data::type::list};  // one entry per bank: the DPI-C backdoor dispatches on it
   for (int b = 0; b < c.banks; ++b) bank_list << data("bank", std::to_string(b));
   d.set("bank_list", bank_list);
-  data wr_chunks{data::type::list};  // write-lane loops of <= 64 iterations (qta_buffer, BLKLOOPINIT)
-  for (int lo = 0; lo < std::max(c.rows, c.cols); lo += 64) {
+  // Write-lane loops of <= 64 iterations (qta_buffer, BLKLOOPINIT), enough for the widest
+  // buffer: the output buffer's 2C lanes (C for the scheduler, C for qta_finish).
+  data wr_chunks{data::type::list};
+  for (int lo = 0; lo < std::max(c.rows, 2 * c.cols); lo += 64) {
     data chunk;
     chunk.set("lo", std::to_string(lo));
     chunk.set("hi", std::to_string(lo + 64));
@@ -126,7 +128,8 @@ const std::vector<std::string>& module_names() {
   static const std::vector<std::string> names = {"qta_delay",   "qta_pe",     "qta_array",
                                                  "qta_buffer",  "qta_fifo",   "qta_requant",
                                                  "qta_quantizer", "qta_amax",     "qta_recip",
-                                                 "qta_auto",      "qta_scheduler", "qta_top"};
+                                                 "qta_auto",      "qta_scheduler", "qta_finish",
+                                                 "qta_top"};
   return names;
 }
 

@@ -1,5 +1,6 @@
 #include "qta/perf/perf.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace qta::perf {
@@ -7,9 +8,12 @@ namespace qta::perf {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+int64_t ws_period(const Gemm& g, const Array& a) { return std::max({g.m, a.rows, int64_t{2}}); }
+
 int64_t ws_cycles(const Gemm& g, const Array& a) {
   const int64_t tiles = ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols);
-  return tiles * (a.rows + g.m + a.rows + a.cols - 1);
+  if (!a.ws_pipelined) return tiles * (a.rows + g.m + a.rows + a.cols - 1);
+  return a.rows + (tiles - 1) * ws_period(g, a) + g.m + a.rows + a.cols - 1;
 }
 
 int64_t os_cycles(const Gemm& g, const Array& a) {
@@ -23,6 +27,11 @@ Dataflow auto_dataflow(const Gemm& g, const Array& a) {
 
 int64_t auto_cycles(const Gemm& g, const Array& a) {
   return auto_dataflow(g, a) == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
+}
+
+double port_bound_cycles(const Gemm& g, const Array& a) {
+  const double m = double(g.m), n = double(g.n), k = double(g.k), r = double(a.rows), c = double(a.cols);
+  return std::max({m * n * k / (r * c), m * k / r, k * n / c, m * n / c});
 }
 
 double utilization(const Gemm& g, const Array& a, int64_t cycles) {
@@ -44,6 +53,33 @@ int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d, ScaleMode s)
   return compute + requant_control_cycles(g, a, s);
 }
 
+QueueTiming queue_timing(const std::vector<QueuedGemm>& queue, const Array& a) {
+  // Cycle numbers as in docs/rtl.md, "Two stages": the scheduler accepts a descriptor in IDLE
+  // (cycle s) and checks it at s + 1; CLEAR follows at once, or, for a descriptor that waits,
+  // the cycle after qta_finish is idle again; compute; FLUSH hands over in the first cycle in
+  // which qta_finish is idle; qta_finish runs SCALE (DYNAMIC), QUANT, QDRAIN and DONE, and the
+  // scheduler accepts the next descriptor the cycle after the hand-over.
+  QueueTiming t;
+  int64_t accept = 0, fin_idle = 0, first_check = -1, last_done = 0;
+  for (const QueuedGemm& q : queue) {
+    const Gemm& g = q.gemm;
+    const int64_t compute = q.dataflow == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
+    const int64_t check = accept + 1;
+    const int64_t clear = (q.waits ? std::max(check, fin_idle) : check) + 1;
+    // The wave-1 array: the next descriptor's CHECK follows the previous one's DONE.
+    const int64_t handover = a.two_stage ? std::max(clear + compute + 1, fin_idle) : clear + compute + 1;
+    const int64_t done = handover + (q.scale == ScaleMode::Dynamic ? kScaleCycles : 0) + ceil_div(g.m * g.n, a.cols) + 2;
+    t.cycles.push_back(done - check + 1);
+    t.added.push_back(first_check < 0 ? done - check + 1 : done - last_done);
+    if (first_check < 0) first_check = check;
+    last_done = done;
+    fin_idle = done + 1;
+    accept = a.two_stage ? handover + 1 : done + 1;  // wave-1: DONE, then IDLE accepts
+  }
+  t.total = queue.empty() ? 0 : last_done - first_check + 1;
+  return t;
+}
+
 Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
   Breakdown b;
   const bool ws = d == Dataflow::WS;
@@ -51,8 +87,13 @@ Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
   const int64_t stream = tiles * (ws ? g.m : g.k);
   b.ideal = double(g.m) * double(g.n) * double(g.k) / (double(a.rows) * double(a.cols));
   b.underfill = double(stream) - b.ideal;
-  b.skew = tiles * (a.rows + a.cols - 1);
-  b.load_shift = tiles * a.rows;
+  if (ws && a.ws_pipelined) {
+    b.skew = a.rows + a.cols - 1;                                  // once per GEMM
+    b.load_shift = a.rows + (tiles - 1) * (ws_period(g, a) - g.m);  // first load, then stalls
+  } else {
+    b.skew = tiles * (a.rows + a.cols - 1);
+    b.load_shift = tiles * a.rows;
+  }
   b.requant_control = requant_control_cycles(g, a, s);
   return b;
 }
@@ -62,15 +103,17 @@ const char* policy_name(Policy p) {
     case Policy::WsOnly: return "ws_only";
     case Policy::OsOnly: return "os_only";
     case Policy::AutoWsOs: return "auto_ws_os";
+    case Policy::Wave1WsOnly: return "wave1_ws_only";
+    case Policy::Wave1AutoWsOs: return "wave1_auto_ws_os";
   }
   return "?";
 }
 
 bool policy_supported(Policy p, bool has_ws, bool has_os) {
   switch (p) {
-    case Policy::WsOnly: return has_ws;
+    case Policy::WsOnly: case Policy::Wave1WsOnly: return has_ws;
     case Policy::OsOnly: return has_os;
-    case Policy::AutoWsOs: return has_ws || has_os;
+    case Policy::AutoWsOs: case Policy::Wave1AutoWsOs: return has_ws || has_os;
   }
   return false;
 }
@@ -78,11 +121,17 @@ bool policy_supported(Policy p, bool has_ws, bool has_os) {
 Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, bool has_os) {
   if (!policy_supported(p, has_ws, has_os))
     throw std::invalid_argument(std::string("policy ") + policy_name(p) + " needs a dataflow this configuration lacks");
-  if (p == Policy::WsOnly) return Dataflow::WS;
+  if (p == Policy::WsOnly || p == Policy::Wave1WsOnly) return Dataflow::WS;
   if (p == Policy::OsOnly) return Dataflow::OS;
   if (!has_os) return Dataflow::WS;
   if (!has_ws) return Dataflow::OS;
   return auto_dataflow(g, a);
+}
+
+Array policy_array(Policy p, const Array& a) {
+  Array r = a;
+  if (p == Policy::Wave1WsOnly || p == Policy::Wave1AutoWsOs) r.ws_pipelined = r.two_stage = false;
+  return r;
 }
 
 std::vector<Step> lora_steps(int64_t tokens, int64_t d_in, int64_t d_out, int64_t r) {

@@ -16,4 +16,5 @@ rtl/qta_amax.v
 rtl/qta_recip.v
 rtl/qta_auto.v
 rtl/qta_scheduler.v
+rtl/qta_finish.v
 rtl/qta_top.v

@@ -6,7 +6,7 @@
 // Operands are the int8 values of quantized Gaussian tensors: with a symmetric per-tensor
 // scale S = max|x| / 127 and a few thousand elements, max|x| is about 3.5 sigma, so the int8
 // values are round(N(0, 36)) clipped to [-127, 127].
-//   ws: every `tile` cycles a new weight arrives (load_i = swap_i = 1, b_i = weight), in
+//   ws: every `tile` cycles a new weight arrives (cap_i = swap_i = 1, b_i = weight), in
 //       between b_i holds; a_i is a new activation every cycle; psum_i is the sum of
 //       `depth` products from the PEs above. One MAC per cycle.
 //   os: clear_i starts a tile of `tile` cycles with new a_i and b_i every cycle (one MAC per
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
       if (n == "rst_ni") v = reset ? 0 : 1;
       else if (n == "mode_os_i") v = os;
       else if (n == "clear_i") v = os && tile_start;
-      else if (n == "load_i" || n == "swap_i") v = !os && tile_start;
+      else if (n == "cap_i" || n == "swap_i") v = !os && tile_start;  // the weight on b_i, used at once
       else if (n == "shift_i") v = readout;
       else if (n == "a_i") v = a;
       else if (n == "b_i") v = os ? b : weight;

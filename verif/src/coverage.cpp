@@ -28,6 +28,7 @@ const char* kEdgeBins[] = {
     "illegal.address_range",
     "illegal.unsupported_mode",
     "queue.back_to_back",   // a descriptor accepted while another runs
+    "queue.two_stage_overlap",  // requantization of one descriptor beside the next one's compute, FLUSH wait and HOLD
     "scale.dynamic",        // multiplier derived on chip from the result's amax (scale_mode 1)
     "scale.explicit",       // multiplier from the descriptor (scale_mode 0)
 };

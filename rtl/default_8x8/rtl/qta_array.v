@@ -3,12 +3,15 @@
 // command: qta gen --config generator/configs/default_8x8.json --out rtl/default_8x8
 // config: {"rows":8,"cols":8,"data_width":8,"acc_width":32,"input_depth":4096,"weight_depth":4096,"output_depth":8192,"banks":1,"queue_depth":4,"dataflows":"both","rounding":"both","mutation":"none"}
 // qta_array: R x C qta_pe with the edge registers.
-//   Input skew: row r of a_left_i is delayed r cycles; in OS column c of b_top_i is delayed c
-//   cycles (in WS the weight rows load unskewed). Output: in WS the bottom partial sums are
-//   de-skewed (column c delayed C-1-c cycles) so out_o carries one whole output row; in OS out_o
-//   is the bottom accumulator row while shift_i reads the tile out.
-// Timing (docs/rtl.md): WS, row m entering at cycle t leaves out_o at t + R + C - 1;
-// OS, k entering at cycle t reaches PE(r,c) at t + r + c.
+//   Input skew: row r of a_left_i (and its a_first_i flag) is delayed r cycles; column c of
+//   b_top_i is delayed c cycles, in both dataflows (in WS the weight chain is column-skewed, so
+//   that column c captures one cycle after column c-1, in step with the activations). Output: in
+//   WS the bottom partial sums are de-skewed (column c delayed C-1-c cycles) so out_o carries one
+//   whole output row; in OS out_o is the bottom accumulator row while shift_i reads the tile out.
+// Timing (docs/rtl.md): WS, row m entering at cycle t leaves out_o at t + R + C - 1; a weight
+// entering b_top_i lane c at cycle t is on the chain input of PE(r,c) at t + 1 + c + r, and
+// cap_next_i raised at cycle t captures it there at t + 1 + c. OS, k entering at cycle t reaches
+// PE(r,c) at t + r + c.
 module qta_array #(
   parameter integer R  = 8,
   parameter integer C  = 8,
@@ -19,10 +22,10 @@ module qta_array #(
   input  wire            rst_ni,
   input  wire            mode_os_next_i,  // controls for the next cycle (registered here)
   input  wire            clear_next_i,
-  input  wire            load_next_i,
-  input  wire            swap_next_i,
+  input  wire            cap_next_i,    // WS: capture the weights on the chain (column c: c cycles later)
   input  wire            shift_next_i,
   input  wire [R*DW-1:0] a_left_i,  // lane r: row r (WS: k = k0 + r, OS: m = m0 + r)
+  input  wire            a_first_i, // WS: with a_left_i, the first activation row of a tile
   input  wire [C*DW-1:0] b_top_i,   // lane c: column c (n = n0 + c)
   output wire [C*AW-1:0] out_o      // lane c: column c of one output row
 );
@@ -32,35 +35,41 @@ module qta_array #(
   // generated model grows with R*C. (A packed (R+1)*C*AW-bit bus was traced as one variable and
   // rebuilt from R*C concatenations every cycle: C++ growing with (R*C)^2.)
   wire [DW-1:0] a_h    [0:R-1][0:C];    // a_h[r][c] enters PE(r,c) from the west
+  wire          sw_h   [0:R-1][0:C];    // its swap flag (WS: first activation of a tile)
+  wire          cap_h  [0:R-1][0:C];    // cap_h[r][c]: PE(r,c) captures the chain (WS)
   wire [DW-1:0] b_v    [0:R][0:C-1];    // b_v[r][c] enters PE(r,c) from the north
   wire [AW-1:0] psum_v [0:R][0:C-1];    // psum_v[r][c] enters PE(r,c) from the north
   wire [R*DW-1:0] a_east;
+  wire [R-1:0]    flags_east;
   wire [C*DW-1:0] b_south;
 
   // Control registers, one copy per row: row r's C PEs use copy r, the edges use copy 0 (input
   // side) and copy R-1 (output side). Every copy holds the same value; the replication only cuts
   // the fan-out of each flip-flop from R*C to C. Each copy is its own qta_delay instance: plain
   // duplicate flip-flops would be merged back into one by Yosys' opt_merge.
-  wire [R-1:0] mode_os_q, clear_q, load_q, swap_q, shift_q;
+  wire [R-1:0] mode_os_q, clear_q, cap_q, shift_q;
 
   genvar r, c;
   generate
     for (r = 0; r < R; r = r + 1) begin : g_ctrl
-      qta_delay #(.W(5), .N(1)) u_ctrl (
+      qta_delay #(.W(4), .N(1)) u_ctrl (
         .clk_i(clk_i), .rst_ni(rst_ni),
-        .d_i({mode_os_next_i, clear_next_i, load_next_i, swap_next_i, shift_next_i}),
-        .q_o({mode_os_q[r], clear_q[r], load_q[r], swap_q[r], shift_q[r]}));
+        .d_i({mode_os_next_i, clear_next_i, cap_next_i, shift_next_i}),
+        .q_o({mode_os_q[r], clear_q[r], cap_q[r], shift_q[r]}));
+      assign cap_h[r][0] = cap_q[r];
     end
 
     for (r = 0; r < R; r = r + 1) begin : g_row_in
       if (r == 0) begin : g_direct
-        assign a_h[0][0] = a_left_i[0 +: DW];
+        assign a_h[0][0]  = a_left_i[0 +: DW];
+        assign sw_h[0][0] = a_first_i;
       end else begin : g_skew
-        qta_delay #(.W(DW), .N(r)) u_skew (
+        qta_delay #(.W(DW + 1), .N(r)) u_skew (
           .clk_i(clk_i), .rst_ni(rst_ni),
-          .d_i(a_left_i[r*DW +: DW]), .q_o(a_h[r][0]));
+          .d_i({a_first_i, a_left_i[r*DW +: DW]}), .q_o({sw_h[r][0], a_h[r][0]}));
       end
       assign a_east[r*DW +: DW] = a_h[r][C];
+      assign flags_east[r] = sw_h[r][C] ^ cap_h[r][C];
     end
 
     for (c = 0; c < C; c = c + 1) begin : g_col_in
@@ -71,7 +80,7 @@ module qta_array #(
         qta_delay #(.W(DW), .N(c)) u_skew (
           .clk_i(clk_i), .rst_ni(rst_ni), .d_i(b_top_i[c*DW +: DW]), .q_o(b_skewed));
       end
-      assign b_v[0][c]    = mode_os_q[0] ? b_skewed : b_top_i[c*DW +: DW];
+      assign b_v[0][c]    = b_skewed;
       assign psum_v[0][c] = {AW{1'b0}};
       assign b_south[c*DW +: DW] = b_v[R][c];
     end
@@ -83,8 +92,10 @@ module qta_array #(
           .rst_ni   (rst_ni),
           .mode_os_i(mode_os_q[r]),
           .clear_i  (clear_q[r]),
-          .load_i   (load_q[r]),
-          .swap_i   (swap_q[r]),
+          .cap_i    (cap_h[r][c]),
+          .cap_o    (cap_h[r][c+1]),
+          .swap_i   (sw_h[r][c]),
+          .swap_o   (sw_h[r][c+1]),
           .shift_i  (shift_q[r]),
           .a_i      (a_h[r][c]),
           .a_o      (a_h[r][c+1]),
@@ -109,5 +120,5 @@ module qta_array #(
     end
   endgenerate
 
-  wire unused_edge = ^{a_east, b_south};
+  wire unused_edge = ^{a_east, flags_east, b_south};
 endmodule

@@ -6,7 +6,8 @@
 // qta::perf::policy_dataflow with Policy::AutoWsOs). Combinational, evaluated on the latched
 // descriptor during CHECK. 64-bit arithmetic: the products of tile counts and tile lengths of a
 // 16-bit descriptor need up to 48 bits.
-//   WS cycles: ceil(K/R) * ceil(N/C) * (R + M + R + C - 1)   (LOAD R, STREAM M + R + C - 1)
+//   WS cycles: R + (ceil(K/R) * ceil(N/C) - 1) * P + M + R + C - 1, P = max(M, R, 2)
+//              (LOAD R, then one tile every P cycles, the last one's results R + C - 1 later)
 //   OS cycles: ceil(M/R) * ceil(N/C) * (K + R + C - 1 + R)   (STREAM K + R + C - 1, SHIFT R)
 //   dataflow_i 0 WS, 1 OS, 2 AUTO: OS when it takes fewer cycles than WS (WS on ties), or when
 //   the configuration has only OS; WS when it has only WS. Code 3 and unsupported explicit
@@ -38,7 +39,9 @@ module qta_auto #(
   wire [63:0] k_tiles = (k64 + r64 - 64'd1) / r64;
   wire [63:0] n_tiles = (n64 + c64 - 64'd1) / c64;
   wire [63:0] m_tiles = (m64 + r64 - 64'd1) / r64;
-  assign ws_cycles_o = k_tiles * n_tiles * (r64 + m64 + r64 + c64 - 64'd1);
+  wire [63:0] m_or_r  = (m64 > r64) ? m64 : r64;
+  wire [63:0] period  = (m_or_r > 64'd2) ? m_or_r : 64'd2;
+  assign ws_cycles_o = r64 + (k_tiles * n_tiles - 64'd1) * period + m64 + r64 + c64 - 64'd1;
   assign os_cycles_o = m_tiles * n_tiles * (k64 + r64 + c64 - 64'd1 + r64);
 
   wire auto_os = (SUPPORT_OS != 0) && ((SUPPORT_WS == 0) || (os_cycles_o < ws_cycles_o));

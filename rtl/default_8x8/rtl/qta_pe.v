@@ -4,9 +4,14 @@
 // config: {"rows":8,"cols":8,"data_width":8,"acc_width":32,"input_depth":4096,"weight_depth":4096,"output_depth":8192,"banks":1,"queue_depth":4,"dataflows":"both","rounding":"both","mutation":"none"}
 // qta_pe: one processing element. DW x DW signed multiply, AW-bit accumulate.
 // The dataflow is a run-time input (mode_os_i), so one array runs WS and OS GEMMs.
-//   WS: the active weight w_q is stationary; a_i * w_q + psum_i leaves through psum_o (down),
-//       the activation passes right. The weight of the next tile shifts down the b chain
-//       (b_q is the shadow register, load_i) and becomes active on swap_i.
+//   WS: the active weight w_q is stationary; a_i * w + psum_i leaves through psum_o (down), the
+//       activation passes right. Weights are triple-registered so that tiles follow each other
+//       without a bubble (docs/rtl.md, "Pipelined WS"): b_q is the weight chain, which shifts
+//       down every cycle; cap_i copies the value passing down the chain (b_i) into the shadow
+//       s_q; swap_i, which travels right with the activation (swap_o), marks the first
+//       activation of the next tile: its product already uses the shadow, which becomes the
+//       active weight (w_q <= s_q). cap_i also travels right (cap_o), so column c captures one
+//       cycle after column c-1, as the column-skewed chain requires.
 //   OS: the accumulator acc_q stays; a_i passes right and b_i passes down; shift_i moves the
 //       accumulators down one PE per cycle (psum_i -> acc_q) to read the tile out, which also
 //       shifts zeros in from the top.
@@ -19,8 +24,10 @@ module qta_pe #(
   input  wire          rst_ni,
   input  wire          mode_os_i,  // 0: weight stationary, 1: output stationary
   input  wire          clear_i,    // acc_q <= 0
-  input  wire          load_i,     // WS: shadow weight chain shifts down (b_q <= b_i)
-  input  wire          swap_i,     // WS: active weight <= shadow (the incoming value if load_i)
+  input  wire          cap_i,      // WS: shadow s_q <= b_i
+  output wire          cap_o,      // cap_i, one cycle later, to the right
+  input  wire          swap_i,     // WS: multiply with the shadow now; w_q <= s_q
+  output wire          swap_o,     // swap_i, one cycle later, to the right (with a_o)
   input  wire          shift_i,    // OS: acc_q <= psum_i (read-out shift)
   input  wire [DW-1:0] a_i,        // activation from the left
   output wire [DW-1:0] a_o,        // to the right, one cycle later
@@ -30,12 +37,16 @@ module qta_pe #(
   output wire [AW-1:0] psum_o      // downwards: the accumulator register
 );
   reg  [DW-1:0] a_q;
+  reg           swap_q;
+  reg           cap_q;
   reg  [DW-1:0] b_q;
+  reg  [DW-1:0] s_q;
   reg  [DW-1:0] w_q;
   reg  [AW-1:0] acc_q;
   reg  [AW-1:0] acc_d;
 
-  wire [DW-1:0]   mul_b   = mode_os_i ? b_i : w_q;
+  wire [DW-1:0]   weight  = swap_i ? s_q : w_q;
+  wire [DW-1:0]   mul_b   = mode_os_i ? b_i : weight;
   wire [2*DW-1:0] product = $signed(a_i) * $signed(mul_b);
   wire [AW-1:0]   product_ext;
 
@@ -59,19 +70,27 @@ module qta_pe #(
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      a_q   <= {DW{1'b0}};
-      b_q   <= {DW{1'b0}};
-      w_q   <= {DW{1'b0}};
-      acc_q <= {AW{1'b0}};
+      a_q    <= {DW{1'b0}};
+      swap_q <= 1'b0;
+      cap_q  <= 1'b0;
+      b_q    <= {DW{1'b0}};
+      s_q    <= {DW{1'b0}};
+      w_q    <= {DW{1'b0}};
+      acc_q  <= {AW{1'b0}};
     end else begin
-      a_q <= a_i;
-      if (mode_os_i || load_i) b_q <= b_i;
-      if (swap_i) w_q <= load_i ? b_i : b_q;
+      a_q    <= a_i;
+      swap_q <= swap_i;
+      cap_q  <= cap_i;
+      b_q    <= b_i;
+      if (cap_i) s_q <= b_i;
+      if (swap_i) w_q <= s_q;
       acc_q <= acc_kept;
     end
   end
 
   assign a_o    = a_q;
+  assign swap_o = swap_q;
+  assign cap_o  = cap_q;
   assign b_o    = b_q;
   assign psum_o = acc_q;
 endmodule

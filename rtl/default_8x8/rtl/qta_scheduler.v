@@ -11,18 +11,24 @@
 // c_base + i*N + j of the output buffer, the requantized result at q_base + i*N + j (sign-extended).
 //
 // Dataflow (docs/interfaces.md section 4, docs/rtl.md):
-//   WS: for each N tile (n0 += C), for each K tile (k0 += R):
-//         LOAD R cycles, STREAM M + R + C - 1 cycles (int32 results accumulate in the output buffer)
+//   WS, pipelined: tiles in the order for each N tile (n0 += C), for each K tile (k0 += R), one
+//         every P = max(M, R, 2) cycles (docs/rtl.md, "Pipelined WS"). LOAD: R cycles put the
+//         first tile's weights on the chain. STREAM: tile t's M activation rows enter in the
+//         first M cycles of its period while tile t+1's weights move down the chain in the last
+//         R (captured into the shadow registers in its last cycle); tile t's results leave the
+//         array R + C - 1 cycles after their rows entered (int32 results accumulate in the output
+//         buffer), so the stream is (tiles - 1) * P + M + R + C - 1 cycles.
 //   OS: for each M tile (m0 += R), for each N tile (n0 += C):
 //         STREAM K + R + C - 1 cycles, SHIFT R cycles
-//   AUTO (qta_auto): WS if ceil(K/R)*ceil(N/C)*(2R+M+C-1) <= ceil(M/R)*ceil(N/C)*(K+2R+C-1), else OS.
-// Scale: EXPLICIT (scale_mode 0) requantizes with the descriptor's m0 / shift; DYNAMIC (1) with
-// the multiplier qta_recip derives from the amax of the final results (tracked by qta_amax on
-// the output buffer's write port), in the 34 SCALE cycles after the last result is written
-// (qta_recip's latency, qta::perf::kScaleCycles).
-// Then one requantization pass of ceil(M*N/C) cycles, C elements per cycle in row-major order.
-// Cycles from CHECK to DONE inclusive: compute + ceil(M*N/C) + 5 (+ 34 if DYNAMIC),
-// compute being the sum above; a rejected descriptor takes 2 (CHECK, DONE).
+//   AUTO (qta_auto): WS if R + (ceil(K/R)*ceil(N/C) - 1)*P + M + R + C - 1
+//         <= ceil(M/R)*ceil(N/C)*(K+2R+C-1), else OS.
+// Then the descriptor goes to qta_finish (docs/rtl.md, "Two stages"), which derives the dynamic
+// multiplier, runs the requantization pass and reports completion, while this scheduler takes
+// the next descriptor. Hand-over in FLUSH (after the last result is written) when qta_finish is
+// free, else FLUSH waits; a rejected descriptor is handed over from CHECK. A descriptor whose
+// int32 results [c_base, c_base + M*N) overlap the words qta_finish still reads or writes for the
+// previous one waits in HOLD before CLEAR. Cycles from CHECK to the hand-over: compute + 3
+// (CHECK, CLEAR, FLUSH) plus any HOLD / FLUSH wait.
 //
 // Buffer reads have one cycle of latency: every signal towards the array and the output buffer
 // is registered once so that it meets the data it belongs to.
@@ -69,10 +75,10 @@ module qta_scheduler #(
   // Array control, next-cycle values: qta_array registers them (one register per row)
   output wire                mode_os_next_o,
   output wire                clear_next_o,
-  output wire                load_next_o,
-  output wire                swap_next_o,
+  output wire                cap_next_o,
   output wire                shift_next_o,
   output wire [R*DW-1:0]     a_left_o,
+  output wire                a_first_o,  // with a_left_o: the first activation row of a WS tile
   output wire [C*DW-1:0]     b_top_o,
   input  wire [C*AW-1:0]     array_out_i,
   // Input (A) and weight (B) buffers
@@ -86,41 +92,38 @@ module qta_scheduler #(
   output wire [C-1:0]        o_wr_en_o,
   output wire [C*OUT_AW-1:0] o_wr_addr_o,
   output wire [C*AW-1:0]     o_wr_data_o,
-  // Quantizer (its acc_i is o_rd_data_i)
-  output wire                q_start_o,
-  output wire                q_step_o,
-  output wire [31:0]         q_seed_o,
-  output wire [31:0]         q_m0_o,
-  output wire [5:0]          q_n_o,
-  output wire                q_sr_o,
-  input  wire [C*DW-1:0]     q_data_i,
-  // amax of the final results (qta_amax) and the dynamic multiplier (qta_recip)
+  // amax of the final results (qta_amax)
   output wire                amax_clear_o,
   output wire [C-1:0]        amax_valid_o,  // output-buffer write lanes carrying a final result
-  input  wire [AW-1:0]       amax_i,
-  output wire                recip_start_o,
-  input  wire                recip_done_i,
-  input  wire [31:0]         recip_m0_i,
-  input  wire [5:0]          recip_shift_i,
-  // Completion (one-cycle pulse) and per-cycle activity for the counters
-  output wire                done_o,
-  output wire [7:0]          done_id_o,
-  output wire [3:0]          done_error_o,
-  output wire                done_os_o,
-  output wire [31:0]         done_cycles_o,
-  output wire [31:0]         done_compute_cycles_o,
-  output wire [63:0]         done_busy_pe_cycles_o,
-  output wire [AW-1:0]       done_amax_o,
-  output wire [31:0]         done_m0_o,     // the multiplier the requantization used
-  output wire [5:0]          done_shift_o,
+  // Hand-over to qta_finish (its in_* ports) and the descriptor it holds
+  output wire                fin_valid_o,
+  input  wire                fin_ready_i,
+  output wire [7:0]          fin_id_o,
+  output wire [3:0]          fin_error_o,
+  output wire                fin_os_o,
+  output wire                fin_dynamic_o,
+  output wire                fin_sr_o,
+  output wire [31:0]         fin_seed_o,
+  output wire [31:0]         fin_m0_o,
+  output wire [5:0]          fin_shift_o,
+  output wire [31:0]         fin_c_base_o,
+  output wire [31:0]         fin_q_base_o,
+  output wire [31:0]         fin_mn_o,
+  output wire [31:0]         fin_cycles_o,
+  output wire [31:0]         fin_compute_o,
+  output wire [63:0]         fin_busy_pe_o,
+  input  wire                fin_busy_i,
+  input  wire [31:0]         fin_region_c_base_i,
+  input  wire [31:0]         fin_region_q_base_i,
+  input  wire [31:0]         fin_region_mn_i,
+  // Per-cycle activity for the counters
   output wire                busy_o,
   output wire                compute_o,
   output wire [15:0]         busy_pes_o
 );
   // ---------------------------------------------------------------- constants
   localparam [3:0] S_IDLE = 4'd0, S_CHECK = 4'd1, S_CLEAR = 4'd2, S_LOAD = 4'd3, S_STREAM = 4'd4,
-                   S_SHIFT = 4'd5, S_FLUSH = 4'd6, S_QUANT = 4'd7, S_QDRAIN = 4'd8, S_DONE = 4'd9;
-  localparam [3:0] S_SCALE = 4'd10;  // DYNAMIC: qta_recip derives m0 / shift
+                   S_SHIFT = 4'd5, S_FLUSH = 4'd6, S_HOLD = 4'd7;
   // Error codes (docs/rtl.md)
   localparam [3:0] E_NONE = 4'd0, E_ZERO_DIM = 4'd1, E_K_OVERFLOW = 4'd2, E_STRIDE = 4'd3,
                    E_A_RANGE = 4'd4, E_B_RANGE = 4'd5, E_OUT_RANGE = 4'd6, E_DATAFLOW = 4'd7,
@@ -209,8 +212,11 @@ module qta_scheduler #(
   reg         os_q;
   reg  [3:0]  error_q;
   reg  [31:0] cnt_q;             // cycle within the current phase
-  reg  [31:0] tm_q, tn_q, tk_q;  // tile origins
-  reg  [31:0] qe_q;              // first element of the current requantization group
+  reg  [31:0] tm_q, tn_q, tk_q;  // tile origins (WS: of the tile whose activations enter)
+  reg  [31:0] jin_q;             // WS: cycle within the entering tile's period
+  reg         in_active_q;       // WS: a tile is entering
+  reg  [31:0] jout_q, tno_q, tko_q;  // WS: the tile whose results leave, R + C - 1 cycles later
+  reg         out_active_q;
   reg  [31:0] cycles_q, compute_q;
   reg  [63:0] busy_pe_q;
 
@@ -218,18 +224,33 @@ module qta_scheduler #(
   wire in_load   = state_q == S_LOAD;
   wire in_stream = state_q == S_STREAM;
   wire in_shift  = state_q == S_SHIFT;
-  wire in_quant  = state_q == S_QUANT;
   wire ws_stream = in_stream && !os_q;
   wire os_stream = in_stream && os_q;
 
-  wire [31:0] stream_len = (os_q ? d_k_q : d_m_q) + R32 + C32 - ONE32;
+  wire [31:0] os_stream_len = d_k_q + R32 + C32 - ONE32;
+  wire [31:0] latency = R32 + C32 - ONE32;   // WS: activation row in -> result row out
+  wire [31:0] m_or_r  = (d_m_q > R32) ? d_m_q : R32;
+  wire [31:0] period  = (m_or_r > 32'd2) ? m_or_r : 32'd2;  // WS: P = max(M, R, 2)
   wire last_load   = cnt_q == R32 - ONE32;
-  wire last_stream = cnt_q == stream_len - ONE32;
+  // WS tile walk (input side): the tile after (tk, tn), and the same for the output side.
+  wire        ws_more_k = tk_q + R32 < d_k_q;
+  wire        ws_has_next = ws_more_k || (tn_q + C32 < d_n_q);
+  wire [31:0] next_tk = ws_more_k ? tk_q + R32 : 32'd0;
+  wire [31:0] next_tn = ws_more_k ? tn_q : tn_q + C32;
+  wire        out_more_k = tko_q + R32 < d_k_q;
+  wire        out_has_next = out_more_k || (tno_q + C32 < d_n_q);
+  wire [31:0] next_tko = out_more_k ? tko_q + R32 : 32'd0;
+  wire [31:0] next_tno = out_more_k ? tno_q : tno_q + C32;
+  wire in_period_end  = jin_q == period - ONE32;
+  wire out_period_end = jout_q == period - ONE32;
+  wire ws_in_row  = in_active_q && (jin_q < d_m_q);
+  wire ws_out_row = out_active_q && (jout_q < d_m_q);
+  wire ws_preload = in_active_q && ws_has_next && (jin_q >= period - R32);  // next tile's weights
+  wire last_stream = os_q ? cnt_q == os_stream_len - ONE32
+                          : out_active_q && (jout_q == d_m_q - ONE32) && !out_has_next;
   wire last_shift  = cnt_q == R32 - ONE32;
-  wire more_k = tk_q + R32 < d_k_q;
   wire more_n = tn_q + C32 < d_n_q;
   wire more_m = tm_q + R32 < d_m_q;
-  wire last_quant = qe_q + C32 >= mn;
 
   // ---------------------------------------------------------------- A lanes (rows of the array)
   // op(A)(i, k) lives at a_base + i*a_si + k*a_sk. WS: i = cnt (time), k = k0 + r (lane);
@@ -240,33 +261,37 @@ module qta_scheduler #(
   wire [31:0] a_lane_stride = os_q ? a_si : a_sk;
   wire [31:0] a_lane0       = os_q ? tm_q : tk_q;
   wire [31:0] a_lane_limit  = os_q ? d_m_q : d_k_q;
-  wire        a_time_ok     = in_stream && (cnt_q < (os_q ? d_k_q : d_m_q));
-  wire [31:0] a_common      = d_a_base_q + cnt_q * a_time_stride + a_lane0 * a_lane_stride;
+  wire [31:0] a_time        = os_q ? cnt_q : jin_q;
+  wire        a_time_ok     = in_stream && (os_q ? cnt_q < d_k_q : ws_in_row);
+  wire [31:0] a_common      = d_a_base_q + a_time * a_time_stride + a_lane0 * a_lane_stride;
+  reg         a_first_q;
   reg  [R-1:0] a_valid_q;
 
   // ---------------------------------------------------------------- B lanes (columns)
-  // op(B)(k, n) lives at b_base + k*b_sk + n*b_sn. n = n0 + c (lane); k: WS load row
-  // k0 + R-1-cnt (the bottom row is loaded first), OS k = cnt.
+  // op(B)(k, n) lives at b_base + k*b_sk + n*b_sn. n = n0 + c (lane); k: WS weight row
+  // k0 + R-1-j in the j-th of the R cycles that load a tile (the bottom row first: LOAD for the
+  // first tile, the last R cycles of each period for the next one), OS k = cnt.
   wire [31:0] b_sk = d_b_trans_q ? ONE32 : d_ldb_q;
   wire [31:0] b_sn = d_b_trans_q ? d_ldb_q : ONE32;
-  wire [31:0] b_k  = in_load ? tk_q + R32 - ONE32 - cnt_q : cnt_q;
-  wire        b_time_ok = (in_load || os_stream) && (b_k < d_k_q);
-  wire [31:0] b_common  = d_b_base_q + b_k * b_sk + tn_q * b_sn;
+  wire [31:0] b_k  = in_load ? tk_q + R32 - ONE32 - cnt_q
+                   : ws_stream ? next_tk + period - ONE32 - jin_q : cnt_q;
+  wire [31:0] b_n0 = ws_stream ? next_tn : tn_q;
+  wire        b_time_ok = (in_load || os_stream || (ws_stream && ws_preload)) && (b_k < d_k_q);
+  wire [31:0] b_common  = d_b_base_q + b_k * b_sk + b_n0 * b_sn;
   reg  [C-1:0] b_valid_q;
 
   // ---------------------------------------------------------------- output lanes (columns)
-  // WS: row m leaves the array R + C - 1 cycles after it entered; OS: SHIFT cycle j reads out
-  // tile row R-1-j. Requantization group: elements qe .. qe + C - 1.
-  wire [31:0] out_row   = os_q ? tm_q + R32 - ONE32 - cnt_q : cnt_q - (R32 + C32 - ONE32);
-  wire        out_issue = (ws_stream && cnt_q >= R32 + C32 - ONE32) || (in_shift && out_row < d_m_q);
-  wire [31:0] out_common = d_c_base_q + out_row * d_n_q + tn_q;
-  wire [31:0] quant_rd_common = d_c_base_q + qe_q;
-  wire [31:0] quant_wr_common = d_q_base_q + qe_q;
+  // WS: row m leaves the array R + C - 1 cycles after it entered (the output-side walk, jout,
+  // tno, tko, is the input side's that many cycles later); OS: SHIFT cycle j reads out tile row
+  // R-1-j. Requantization group: elements qe .. qe + C - 1.
+  wire [31:0] out_row   = os_q ? tm_q + R32 - ONE32 - cnt_q : jout_q;
+  wire [31:0] out_n0    = os_q ? tn_q : tno_q;
+  wire        out_issue = (ws_stream && ws_out_row) || (in_shift && out_row < d_m_q);
+  wire [31:0] out_common = d_c_base_q + out_row * d_n_q + out_n0;
 
   reg  [C-1:0]        wr_en_q;
   reg  [C*OUT_AW-1:0] wr_addr_q;
   reg                 wr_accumulate_q;  // WS K tile > 0: add the partial sum already stored
-  reg                 wr_quant_q;       // writing requantized values
   reg                 wr_final_q;       // writing final int32 results (OS shift-out, WS last K tile)
 
   genvar l;
@@ -285,7 +310,7 @@ module qta_scheduler #(
 
     for (l = 0; l < C; l = l + 1) begin : g_c_lane
       wire [31:0] b_addr = b_common + l * b_sn;
-      wire        b_ok   = b_time_ok && (tn_q + l < d_n_q);
+      wire        b_ok   = b_time_ok && (b_n0 + l < d_n_q);
       assign b_rd_addr_o[l*WT_AW +: WT_AW] = b_addr[WT_AW-1:0];
       always @(posedge clk_i) begin
         if (!rst_ni) b_valid_q[l] <= 1'b0;
@@ -294,25 +319,20 @@ module qta_scheduler #(
       assign b_top_o[l*DW +: DW] = b_valid_q[l] ? b_rd_data_i[l*DW +: DW] : {DW{1'b0}};
 
       wire [31:0] o_addr  = out_common + l;
-      wire [31:0] qr_addr = quant_rd_common + l;
-      wire [31:0] qw_addr = quant_wr_common + l;
-      wire        o_ok    = out_issue && (tn_q + l < d_n_q);
-      wire        q_ok    = in_quant && (qe_q + l < mn);
-      assign o_rd_addr_o[l*OUT_AW +: OUT_AW] = in_quant ? qr_addr[OUT_AW-1:0] : o_addr[OUT_AW-1:0];
-      wire unused_addr = ^{b_addr[31:WT_AW], o_addr[31:OUT_AW], qr_addr[31:OUT_AW], qw_addr[31:OUT_AW]};
+      wire        o_ok    = out_issue && (out_n0 + l < d_n_q);
+      assign o_rd_addr_o[l*OUT_AW +: OUT_AW] = o_addr[OUT_AW-1:0];
+      wire unused_addr = ^{b_addr[31:WT_AW], o_addr[31:OUT_AW]};
       always @(posedge clk_i) begin
         if (!rst_ni) begin
           wr_en_q[l] <= 1'b0;
           wr_addr_q[l*OUT_AW +: OUT_AW] <= {OUT_AW{1'b0}};
         end else begin
-          wr_en_q[l] <= o_ok || q_ok;
-          wr_addr_q[l*OUT_AW +: OUT_AW] <= in_quant ? qw_addr[OUT_AW-1:0] : o_addr[OUT_AW-1:0];
+          wr_en_q[l] <= o_ok;
+          wr_addr_q[l*OUT_AW +: OUT_AW] <= o_addr[OUT_AW-1:0];
         end
       end
-      wire [DW-1:0] q = q_data_i[l*DW +: DW];
-      wire [AW-1:0] q_ext = {{(AW - DW){q[DW-1]}}, q};
       wire [AW-1:0] partial = wr_accumulate_q ? o_rd_data_i[l*AW +: AW] : {AW{1'b0}};
-      assign o_wr_data_o[l*AW +: AW] = wr_quant_q ? q_ext : array_out_i[l*AW +: AW] + partial;
+      assign o_wr_data_o[l*AW +: AW] = array_out_i[l*AW +: AW] + partial;
     end
   endgenerate
 
@@ -327,32 +347,51 @@ module qta_scheduler #(
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       wr_accumulate_q <= 1'b0;
-      wr_quant_q <= 1'b0;
       wr_final_q <= 1'b0;
+      a_first_q <= 1'b0;
     end else begin
-      wr_accumulate_q <= ws_stream && tk_q != 32'd0;
-      wr_quant_q <= in_quant;
-      wr_final_q <= (ws_stream && !more_k) || in_shift;
+      wr_accumulate_q <= ws_stream && tko_q != 32'd0;
+      wr_final_q <= (ws_stream && !out_more_k) || in_shift;
+      a_first_q <= ws_stream && in_active_q && jin_q == 32'd0;
     end
   end
+  assign a_first_o = a_first_q;
   assign mode_os_next_o = (state_q == S_CHECK) ? choose_os : os_q;
   assign clear_next_o   = state_q == S_CLEAR;
-  assign load_next_o    = in_load;
-  assign swap_next_o    = in_load && last_load;
+  assign cap_next_o     = (in_load && last_load) || (ws_stream && ws_preload && in_period_end);
   assign shift_next_o   = in_shift;
 
-  assign q_start_o = state_q == S_CLEAR;
-  assign q_step_o  = wr_quant_q;
-  assign q_seed_o  = d_seed_q;
-  wire [31:0] m0_used    = d_dynamic_q ? recip_m0_i : d_m0_q;
-  wire [5:0]  shift_used = d_dynamic_q ? recip_shift_i : d_shift_q;
-  assign q_m0_o    = m0_used;
-  assign q_n_o     = shift_used;
 
   assign amax_clear_o  = state_q == S_CLEAR;
   assign amax_valid_o  = wr_final_q ? wr_en_q : {C{1'b0}};
-  assign recip_start_o = state_q == S_SCALE && cnt_q == 32'd0;
-  assign q_sr_o    = d_round_q && SUPPORT_SR != 0;
+
+  // ---------------------------------------------------------------- hand-over and hazard
+  // The words qta_finish still reads (its int32 results) and writes (their requantized copy)
+  // against the int32 results this descriptor writes: 64-bit, a base plus M*N can pass 2^32.
+  wire [63:0] fin_c_lo = {32'd0, fin_region_c_base_i};
+  wire [63:0] fin_q_lo = {32'd0, fin_region_q_base_i};
+  wire [63:0] fin_mn64 = {32'd0, fin_region_mn_i};
+  wire [63:0] my_c_lo  = {32'd0, d_c_base_q};
+  wire overlap_c = (my_c_lo < fin_c_lo + fin_mn64) && (fin_c_lo < c_end);
+  wire overlap_q = (my_c_lo < fin_q_lo + fin_mn64) && (fin_q_lo < c_end);
+  wire hazard    = fin_busy_i && (fin_region_mn_i != 32'd0) && (overlap_c || overlap_q);
+  wire hand_check = state_q == S_CHECK && check_error != E_NONE;  // rejected: straight on
+  wire hand_flush = state_q == S_FLUSH;
+  assign fin_valid_o   = hand_check || hand_flush;
+  assign fin_id_o      = d_id_q;
+  assign fin_error_o   = hand_check ? check_error : error_q;
+  assign fin_os_o      = os_q;
+  assign fin_dynamic_o = d_dynamic_q;
+  assign fin_sr_o      = d_round_q && SUPPORT_SR != 0;
+  assign fin_seed_o    = d_seed_q;
+  assign fin_m0_o      = d_m0_q;
+  assign fin_shift_o   = d_shift_q;
+  assign fin_c_base_o  = d_c_base_q;
+  assign fin_q_base_o  = d_q_base_q;
+  assign fin_mn_o      = mn;
+  assign fin_cycles_o  = cycles_q + 32'd1;
+  assign fin_compute_o = compute_q;
+  assign fin_busy_pe_o = busy_pe_q;
 
   // ---------------------------------------------------------------- activity
   wire [31:0] rows_left   = os_q ? d_m_q - tm_q : d_k_q - tk_q;
@@ -376,7 +415,9 @@ module qta_scheduler #(
       d_dynamic_q <= 1'b0;
       d_m0_q <= 32'd0; d_seed_q <= 32'd0; d_shift_q <= 6'd0;
       os_q <= 1'b0; error_q <= E_NONE;
-      cnt_q <= 32'd0; tm_q <= 32'd0; tn_q <= 32'd0; tk_q <= 32'd0; qe_q <= 32'd0;
+      cnt_q <= 32'd0; tm_q <= 32'd0; tn_q <= 32'd0; tk_q <= 32'd0;
+      jin_q <= 32'd0; in_active_q <= 1'b0; jout_q <= 32'd0; tno_q <= 32'd0; tko_q <= 32'd0;
+      out_active_q <= 1'b0;
       cycles_q <= 32'd0; compute_q <= 32'd0; busy_pe_q <= 64'd0;
     end else begin
       if (state_q != S_IDLE) cycles_q <= cycles_q + 32'd1;
@@ -398,21 +439,41 @@ module qta_scheduler #(
         S_CHECK: begin
           error_q <= check_error;
           os_q <= choose_os;
-          cnt_q <= 32'd0; tm_q <= 32'd0; tn_q <= 32'd0; tk_q <= 32'd0; qe_q <= 32'd0;
-          state_q <= (check_error != E_NONE) ? S_DONE : S_CLEAR;
+          cnt_q <= 32'd0; tm_q <= 32'd0; tn_q <= 32'd0; tk_q <= 32'd0;
+          if (check_error != E_NONE) state_q <= fin_ready_i ? S_IDLE : S_FLUSH;
+          else state_q <= hazard ? S_HOLD : S_CLEAR;
         end
         S_CLEAR: state_q <= os_q ? S_STREAM : S_LOAD;
-        S_LOAD: begin
+        S_LOAD: begin  // WS only: the first tile's weights
           cnt_q <= last_load ? 32'd0 : cnt_q + 32'd1;
-          if (last_load) state_q <= S_STREAM;
+          if (last_load) begin
+            jin_q <= 32'd0; in_active_q <= 1'b1;
+            jout_q <= 32'd0; tno_q <= 32'd0; tko_q <= 32'd0; out_active_q <= 1'b0;
+            state_q <= S_STREAM;
+          end
         end
         S_STREAM: begin
           cnt_q <= last_stream ? 32'd0 : cnt_q + 32'd1;
+          if (!os_q) begin
+            if (in_active_q) begin
+              jin_q <= in_period_end ? 32'd0 : jin_q + 32'd1;
+              if (in_period_end) begin
+                if (ws_has_next) begin tk_q <= next_tk; tn_q <= next_tn; end
+                else in_active_q <= 1'b0;
+              end
+            end
+            if (cnt_q == latency - ONE32) out_active_q <= 1'b1;  // jout_q is 0 here
+            if (out_active_q) begin
+              jout_q <= out_period_end ? 32'd0 : jout_q + 32'd1;
+              if (out_period_end) begin
+                if (out_has_next) begin tko_q <= next_tko; tno_q <= next_tno; end
+                else out_active_q <= 1'b0;
+              end
+            end
+          end
           if (last_stream) begin
             if (os_q) state_q <= S_SHIFT;
-            else if (more_k) begin tk_q <= tk_q + R32; state_q <= S_LOAD; end
-            else if (more_n) begin tk_q <= 32'd0; tn_q <= tn_q + C32; state_q <= S_LOAD; end
-            else state_q <= S_FLUSH;
+            else begin out_active_q <= 1'b0; state_q <= S_FLUSH; end
           end
         end
         S_SHIFT: begin
@@ -423,31 +484,12 @@ module qta_scheduler #(
             else state_q <= S_FLUSH;
           end
         end
-        S_FLUSH: state_q <= d_dynamic_q ? S_SCALE : S_QUANT;
-        S_SCALE: begin  // the last result is written: qta_recip derives m0 / shift
-          cnt_q <= cnt_q + 32'd1;
-          if (recip_done_i) begin cnt_q <= 32'd0; state_q <= S_QUANT; end
-        end
-        S_QUANT: begin
-          qe_q <= qe_q + C32;
-          if (last_quant) state_q <= S_QDRAIN;
-        end
-        S_QDRAIN: state_q <= S_DONE;
-        S_DONE: state_q <= S_IDLE;
+        S_HOLD: if (!hazard) state_q <= S_CLEAR;  // the previous results are requantized
+        S_FLUSH: if (fin_ready_i) state_q <= S_IDLE;  // the last result is written: hand over
         default: state_q <= S_IDLE;
       endcase
     end
   end
 
-  assign desc_ready_o          = state_q == S_IDLE;
-  assign done_o                = state_q == S_DONE;
-  assign done_id_o             = d_id_q;
-  assign done_error_o          = error_q;
-  assign done_os_o             = os_q;
-  assign done_cycles_o         = cycles_q + 32'd1;
-  assign done_compute_cycles_o = compute_q;
-  assign done_busy_pe_cycles_o = busy_pe_q;
-  assign done_amax_o           = (error_q == E_NONE) ? amax_i : {AW{1'b0}};
-  assign done_m0_o             = (error_q == E_NONE) ? m0_used : 32'd0;
-  assign done_shift_o          = (error_q == E_NONE) ? shift_used : 6'd0;
+  assign desc_ready_o = state_q == S_IDLE;
 endmodule

@@ -115,7 +115,7 @@ module qta_top #(
           q_q_base, q_dataflow, q_rounding, q_m0, q_shift, q_seed, q_scale_mode} = desc;
 
   // ---------------------------------------------------------------- datapath wires
-  wire              mode_os_next, clear_next, load_next, swap_next, shift_next;
+  wire              mode_os_next, clear_next, cap_next, shift_next, a_first;
   wire [R*DW-1:0]   a_left;
   wire [C*DW-1:0]   b_top;
   wire [C*AW-1:0]   array_out;
@@ -123,9 +123,20 @@ module qta_top #(
   wire [R*DW-1:0]     a_rd_data;
   wire [C*WT_AW-1:0]  b_rd_addr;
   wire [C*DW-1:0]     b_rd_data;
-  wire [C*OUT_AW-1:0] o_rd_addr, o_wr_addr;
+  wire [C*OUT_AW-1:0] o_rd_addr, o_wr_addr;      // the scheduler's lanes (int32 results)
   wire [C*AW-1:0]     o_rd_data, o_wr_data;
   wire [C-1:0]        o_wr_en;
+  wire [C*OUT_AW-1:0] f_rd_addr, f_wr_addr;      // qta_finish's lanes (requantization pass)
+  wire [C*AW-1:0]     f_rd_data, f_wr_data;
+  wire [C-1:0]        f_wr_en;
+  wire                fin_valid, fin_ready, fin_os, fin_dynamic, fin_sr, fin_busy;
+  wire [7:0]          fin_id;
+  wire [3:0]          fin_error;
+  wire [31:0]         fin_seed, fin_m0, fin_c_base, fin_q_base, fin_mn, fin_cycles, fin_compute;
+  wire [5:0]          fin_shift;
+  wire [63:0]         fin_busy_pe;
+  wire [31:0]         fin_region_c_base, fin_region_q_base, fin_region_mn;
+  wire                sched_busy;
   wire                q_start, q_step, q_sr;
   wire [31:0]         q_seed_s, q_m0_s;
   wire [5:0]          q_n_s;
@@ -152,32 +163,52 @@ module qta_top #(
     .desc_c_base_i(q_c_base), .desc_q_base_i(q_q_base), .desc_dataflow_i(q_dataflow),
     .desc_rounding_i(q_rounding), .desc_m0_i(q_m0), .desc_shift_i(q_shift), .desc_sr_seed_i(q_seed),
     .desc_scale_mode_i(q_scale_mode),
-    .mode_os_next_o(mode_os_next), .clear_next_o(clear_next), .load_next_o(load_next),
-    .swap_next_o(swap_next), .shift_next_o(shift_next),
-    .a_left_o(a_left), .b_top_o(b_top), .array_out_i(array_out),
+    .mode_os_next_o(mode_os_next), .clear_next_o(clear_next), .cap_next_o(cap_next),
+    .shift_next_o(shift_next),
+    .a_left_o(a_left), .a_first_o(a_first), .b_top_o(b_top), .array_out_i(array_out),
     .a_rd_addr_o(a_rd_addr), .a_rd_data_i(a_rd_data),
     .b_rd_addr_o(b_rd_addr), .b_rd_data_i(b_rd_data),
     .o_rd_addr_o(o_rd_addr), .o_rd_data_i(o_rd_data),
     .o_wr_en_o(o_wr_en), .o_wr_addr_o(o_wr_addr), .o_wr_data_o(o_wr_data),
+    .amax_clear_o(amax_clear), .amax_valid_o(amax_valid),
+    .fin_valid_o(fin_valid), .fin_ready_i(fin_ready), .fin_id_o(fin_id), .fin_error_o(fin_error),
+    .fin_os_o(fin_os), .fin_dynamic_o(fin_dynamic), .fin_sr_o(fin_sr), .fin_seed_o(fin_seed),
+    .fin_m0_o(fin_m0), .fin_shift_o(fin_shift), .fin_c_base_o(fin_c_base), .fin_q_base_o(fin_q_base),
+    .fin_mn_o(fin_mn), .fin_cycles_o(fin_cycles), .fin_compute_o(fin_compute),
+    .fin_busy_pe_o(fin_busy_pe), .fin_busy_i(fin_busy), .fin_region_c_base_i(fin_region_c_base),
+    .fin_region_q_base_i(fin_region_q_base), .fin_region_mn_i(fin_region_mn),
+    .busy_o(sched_busy), .compute_o(compute), .busy_pes_o(busy_pes));
+
+  // The second stage: dynamic multiplier, requantization pass, completion (docs/rtl.md).
+  qta_finish #(.C(C), .DW(DW), .AW(AW), .OUT_AW(OUT_AW)) u_finish (
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .in_valid_i(fin_valid), .in_ready_o(fin_ready), .in_id_i(fin_id), .in_error_i(fin_error),
+    .in_os_i(fin_os), .in_dynamic_i(fin_dynamic), .in_sr_i(fin_sr), .in_seed_i(fin_seed),
+    .in_m0_i(fin_m0), .in_shift_i(fin_shift), .in_c_base_i(fin_c_base), .in_q_base_i(fin_q_base),
+    .in_mn_i(fin_mn), .in_cycles_i(fin_cycles), .in_compute_i(fin_compute),
+    .in_busy_pe_i(fin_busy_pe),
+    .busy_o(fin_busy), .region_c_base_o(fin_region_c_base), .region_q_base_o(fin_region_q_base),
+    .region_mn_o(fin_region_mn),
+    .amax_i(amax), .recip_start_o(recip_start), .recip_done_i(recip_done), .recip_m0_i(recip_m0),
+    .recip_shift_i(recip_shift),
+    .o_rd_addr_o(f_rd_addr), .o_rd_data_i(f_rd_data),
+    .o_wr_en_o(f_wr_en), .o_wr_addr_o(f_wr_addr), .o_wr_data_o(f_wr_data),
     .q_start_o(q_start), .q_step_o(q_step), .q_seed_o(q_seed_s),
     .q_m0_o(q_m0_s), .q_n_o(q_n_s), .q_sr_o(q_sr), .q_data_i(q_data),
-    .amax_clear_o(amax_clear), .amax_valid_o(amax_valid), .amax_i(amax),
-    .recip_start_o(recip_start), .recip_done_i(recip_done), .recip_m0_i(recip_m0),
-    .recip_shift_i(recip_shift),
     .done_o(done_o), .done_id_o(done_id_o), .done_error_o(done_error_o), .done_os_o(done_os_o),
     .done_cycles_o(done_cycles_o), .done_compute_cycles_o(done_compute_cycles_o),
     .done_busy_pe_cycles_o(done_busy_pe_cycles_o), .done_amax_o(done_amax_o),
-    .done_m0_o(done_m0_o), .done_shift_o(done_shift_o),
-    .busy_o(busy_o), .compute_o(compute), .busy_pes_o(busy_pes));
+    .done_m0_o(done_m0_o), .done_shift_o(done_shift_o));
+  assign busy_o = sched_busy || fin_busy;
 
   qta_array #(.R(R), .C(C), .DW(DW), .AW(AW)) u_array (
     .clk_i(clk_i), .rst_ni(rst_ni), .mode_os_next_i(mode_os_next), .clear_next_i(clear_next),
-    .load_next_i(load_next), .swap_next_i(swap_next), .shift_next_i(shift_next),
-    .a_left_i(a_left), .b_top_i(b_top), .out_o(array_out));
+    .cap_next_i(cap_next), .shift_next_i(shift_next),
+    .a_left_i(a_left), .a_first_i(a_first), .b_top_i(b_top), .out_o(array_out));
 
   qta_quantizer #(.LANES(C), .AW(AW), .DW(DW)) u_quantizer (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(q_start), .seed_i(q_seed_s), .m0_i(q_m0_s),
-    .n_i(q_n_s), .sr_i(q_sr), .step_i(q_step), .acc_i(o_rd_data), .q_o(q_data));
+    .n_i(q_n_s), .sr_i(q_sr), .step_i(q_step), .acc_i(f_rd_data), .q_o(q_data));
 
   // amax of the final results, on the output buffer's write port (docs/rtl.md).
   qta_amax #(.LANES(C), .AW(AW)) u_amax (
@@ -206,11 +237,13 @@ module qta_top #(
   // reset, so at the first reset edge they still hold their power-up value; the memories have no
   // reset and would take that write (found by an X-randomized run of reset_and_idle_write_no_buffer).
   wire [C-1:0] o_wr_en_gated = o_wr_en & {C{rst_ni}};
+  wire [C-1:0] f_wr_en_gated = f_wr_en & {C{rst_ni}};
 
   qta_buffer #(.W(AW), .DEPTH(OUT_DEPTH), .ADDR_W(OUT_AW), .BANKS(BANKS), .BANK_W(BANK_W),
-               .RD_LANES(C), .WR_LANES(C)) u_output_buffer (
-    .clk_i(clk_i), .rd_addr_i(o_rd_addr), .rd_data_o(o_rd_data),
-    .wr_en_i(o_wr_en_gated), .wr_addr_i(o_wr_addr), .wr_data_i(o_wr_data),
+               .RD_LANES(2 * C), .WR_LANES(2 * C)) u_output_buffer (
+    .clk_i(clk_i), .rd_addr_i({f_rd_addr, o_rd_addr}), .rd_data_o({f_rd_data, o_rd_data}),
+    .wr_en_i({f_wr_en_gated, o_wr_en_gated}), .wr_addr_i({f_wr_addr, o_wr_addr}),
+    .wr_data_i({f_wr_data, o_wr_data}),
     .bd_we_i(bd_out_we_i), .bd_addr_i(bd_out_addr_i), .bd_wdata_i(bd_out_wdata_i),
     .bd_rdata_o(bd_out_rdata_o));
 

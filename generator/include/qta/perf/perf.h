@@ -15,19 +15,36 @@ using qta::Dataflow;  // WS or OS here; AUTO resolves to one of them (auto_dataf
 struct Array {
   int64_t rows = 8;  // R
   int64_t cols = 8;  // C
+  // The generated RTL overlaps WS tiles (docs/rtl.md, "Pipelined WS"). false: the wave-1 array
+  // that ran them one after another, kept as the reference `qta perf` reports against.
+  bool ws_pipelined = true;
+  // The requantization pass runs in its own stage (qta_finish) beside the next descriptor's
+  // compute. false: the wave-1 array, one descriptor after the other.
+  bool two_stage = true;
 };
 struct Gemm {
   int64_t m = 0, n = 0, k = 0;
 };
 
 int64_t ceil_div(int64_t a, int64_t b);
-// WS: ceil(K/R) * ceil(N/C) tiles of R + M + R + C - 1 cycles.
+// WS, pipelined: LOAD R, then one tile every P = ws_period cycles, the last one's results
+// R + C - 1 cycles after its last row: R + (tiles - 1) * P + M + R + C - 1 with
+// tiles = ceil(K/R) * ceil(N/C). Wave-1 array (ws_pipelined false): tiles * (R + M + R + C - 1).
 int64_t ws_cycles(const Gemm& g, const Array& a);
+// P = max(M, R, 2): M activation rows per tile, R cycles to move the next tile's weights down
+// the chain, and 2 so that a K tile's read of a partial sum follows the previous tile's write.
+int64_t ws_period(const Gemm& g, const Array& a);
 // OS: ceil(M/R) * ceil(N/C) tiles of K + R + C - 1 + R cycles.
 int64_t os_cycles(const Gemm& g, const Array& a);
 // AUTO: WS when ws_cycles <= os_cycles.
 Dataflow auto_dataflow(const Gemm& g, const Array& a);
 int64_t auto_cycles(const Gemm& g, const Array& a);
+// The fewest cycles any dataflow or partition of this array can take for g with the buffers'
+// ports as generated: every MAC on a PE (M*N*K / (R*C)), every element of op(A) through the
+// input buffer's R read lanes (M*K / R), of op(B) through the weight buffer's C lanes (K*N / C),
+// every result through C output lanes (M*N / C). A thin GEMM is bound by its large operand or
+// its result, not by the PEs (fractional, like the ideal).
+double port_bound_cycles(const Gemm& g, const Array& a);
 // Useful MACs / (R * C * cycles).
 double utilization(const Gemm& g, const Array& a, int64_t cycles);
 
@@ -47,13 +64,35 @@ inline constexpr int64_t kScaleCycles = 34;
 // kScaleCycles.
 int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d, ScaleMode s = ScaleMode::Dynamic);
 
+// Descriptors back to back (the queue never runs empty): the scheduler computes descriptor
+// i+1 while qta_finish derives descriptor i's multiplier and requantizes it (docs/rtl.md, "Two
+// stages"; docs/interfaces.md section 4, "Queued descriptors"). `waits` marks a descriptor whose
+// int32 results overlap the words of the one before it (its results or their requantized copy):
+// the scheduler holds it before CLEAR until qta_finish has finished the previous one.
+struct QueuedGemm {
+  Gemm gemm;
+  Dataflow dataflow = Dataflow::WS;
+  ScaleMode scale = ScaleMode::Dynamic;
+  bool waits = false;
+};
+struct QueueTiming {
+  std::vector<int64_t> cycles;  // per descriptor: CHECK to DONE (done_cycles_o)
+  std::vector<int64_t> added;   // per descriptor: how much later its DONE is than the previous
+                                // one's (the first: its cycles); they add up to total
+  int64_t total = 0;            // first CHECK to last DONE (the busy-cycle counter's increase)
+};
+QueueTiming queue_timing(const std::vector<QueuedGemm>& queue, const Array& a);
+
 // Where the cycles of one descriptor go (docs/interfaces.md section 4, "Loss breakdown"), for
 // the dataflow it runs. The parts add up to rtl_total_cycles exactly:
 //   ideal            M*N*K / (R*C), every PE busy every cycle (fractional)
 //   underfill        stream cycles (WS: M per tile, OS: K per tile) minus ideal: PEs idle
 //                    because an edge tile or a thin dimension does not fill R rows or C columns
-//   skew             R + C - 1 per tile: filling and draining the diagonal wavefront
-//   load_shift       R per tile: the WS weight load, or the OS accumulator shift-out
+//   skew             R + C - 1 per tile (OS, wave-1 WS), once per GEMM (pipelined WS): filling
+//                    and draining the diagonal wavefront
+//   load_shift       OS: R per tile, the accumulator shift-out; pipelined WS: R for the first
+//                    weight load plus (tiles - 1) * (P - M), the periods the weight load makes
+//                    longer than M; wave-1 WS: R per tile
 //   requant_control  ceil(M*N/C) requantization pass plus 5 cycles of control, plus kScaleCycles
 //                    (deriving the dynamic multiplier) for DYNAMIC
 struct Breakdown {
@@ -65,11 +104,15 @@ Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s = Sca
 
 // A scheduling policy of today's hardware: fixed WS, fixed OS, or AUTO's per-GEMM choice
 // between them. `supported` says whether a configuration with these dataflows can run it.
-enum class Policy { WsOnly, OsOnly, AutoWsOs };
-const char* policy_name(Policy p);  // "ws_only", "os_only", "auto_ws_os"
+// Wave1WsOnly / Wave1AutoWsOs: the same on the wave-1 array (WS tile by tile, no longer
+// generated), the reference the pipelined array's gain is measured against.
+enum class Policy { WsOnly, OsOnly, AutoWsOs, Wave1WsOnly, Wave1AutoWsOs };
+const char* policy_name(Policy p);  // "ws_only", "os_only", "auto_ws_os", "wave1_ws_only", "wave1_auto_ws_os"
 bool policy_supported(Policy p, bool has_ws, bool has_os);
 // The dataflow the policy runs g with (AutoWsOs: auto_dataflow, or the only one configured).
 Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, bool has_os);
+// The array a policy runs on: a itself, or the wave-1 array for the Wave1 policies.
+Array policy_array(Policy p, const Array& a);
 
 // One GEMM step of a LoRA layer (docs/interfaces.md section 3).
 struct Step {
