@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS  ?= 2
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all bootstrap configure build demo test clean
+.PHONY: all bootstrap configure build demo test bench-dataflow clean
 
 all: build
 
@@ -25,6 +25,12 @@ demo: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE nightly
+
+# Benchmark (not a test): one SD v1.5 projection per UNet level on the 64x64 RTL, ranks 4 and 64,
+# every GEMM's RTL cycles beside the model's, then the whole-step table (docs/runtime.md).
+bench-dataflow: build
+	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config paper_64x64 --rank 4 --exact --out out/bench_dataflow_rank4
+	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config paper_64x64 --rank 64 --exact --out out/bench_dataflow_rank64
 
 clean:
 	rm -rf $(BUILD)

@@ -33,6 +33,7 @@ using runtime::Block;
 
 struct TrainArgs {
   std::string backend = "golden";
+  std::string dataflow = "auto";
   std::string block = "lora";
   std::string config_file;
   gen::Overrides fields;
@@ -225,6 +226,8 @@ void run_train(const TrainArgs& a) {
   const std::string cfg_name =
       a.config_file.empty() ? fmt::format("{}x{}", cfg->rows, cfg->cols) : a.config_file;
   runtime::check_compatible(cfg, spec.quant(), cfg_name);
+  const Dataflow dataflow = a.dataflow == "ws" ? Dataflow::WS : a.dataflow == "os" ? Dataflow::OS : Dataflow::AUTO;
+  runtime::check_dataflow(cfg, dataflow);  // before a model build of minutes
   preflight(spec, cfg);
   std::optional<std::filesystem::path> json_path, plot_path;
   if (!a.json_file.empty()) json_path = check_output_file(a.json_file, {"--json"});
@@ -238,6 +241,7 @@ void run_train(const TrainArgs& a) {
       a.backend == "rtl" ? runtime::make_rtl_device(cfg, {a.seed, a.compiler}) : runtime::make_golden_device(cfg);
   const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   runtime::Runtime rt(*device, spec.quant());
+  rt.set_dataflow(dataflow);
   runtime::Trainer trainer(spec);
   std::optional<runtime::Trainer> reference;
   if (a.check_golden) reference.emplace(spec);
@@ -377,6 +381,10 @@ void register_train_cli(CLI::App& app, int& exit_code) {
   add_text_option(*cmd, "--backend", a->backend, "golden (the golden model executing descriptors) or rtl (the "
                   "configuration's Verilated RTL)", {"golden", "rtl"});
   gen::add_config_flags(*cmd, a->fields, a->config_file);
+  add_text_option(*cmd, "--dataflow", a->dataflow,
+                  "the dataflow every descriptor asks for: auto (the hardware's per-descriptor choice), ws or os "
+                  "(the configuration must have it)",
+                  {"auto", "ws", "os"});
   add_text_option(*cmd, "--block", a->block, "lora (one layer) or attention (a cross-attention block, LoRA on Q, K, V, O)",
                   {"lora", "attention"});
   add_int_option(*cmd, "--steps", a->steps, 1, 1000000, "training steps");

@@ -79,7 +79,7 @@ class GoldenDevice final : public Device {
     write(BufferKind::Output, d.q_base, q);
     c.os = df == Dataflow::OS;
     c.compute_cycles = uint64_t(df == Dataflow::OS ? perf::os_cycles(g, arr) : perf::ws_cycles(g, arr));
-    c.cycles = uint64_t(predicted_descriptor_cycles(g, cfg_, d.dynamic_scale));
+    c.cycles = uint64_t(predicted_descriptor_cycles(g, cfg_, d.dynamic_scale, df));
     c.busy_pe_cycles = uint64_t(d.m * d.n * d.k);
     return c;
   }

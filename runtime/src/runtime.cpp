@@ -66,13 +66,16 @@ int64_t rtl_total_for_mode(const perf::Gemm& g, const perf::Array& a, Dataflow d
 }
 }  // namespace
 
-int64_t predicted_descriptor_cycles(const perf::Gemm& g, const gen::Config& cfg, bool dynamic) {
+int64_t predicted_descriptor_cycles(const perf::Gemm& g, const gen::Config& cfg, bool dynamic, Dataflow dataflow) {
   const perf::Array arr{cfg->rows, cfg->cols};
-  const Dataflow d = perf::policy_dataflow(perf::Policy::AutoWsOs, g, arr, cfg.supports_ws(), cfg.supports_os());
+  const Dataflow d = dataflow != Dataflow::AUTO
+                         ? dataflow
+                         : perf::policy_dataflow(perf::Policy::AutoWsOs, g, arr, cfg.supports_ws(), cfg.supports_os());
   return rtl_total_for_mode(g, arr, d, dynamic);
 }
 
-GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, const gen::Config& cfg, bool dynamic) {
+GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, const gen::Config& cfg, bool dynamic,
+                   Dataflow dataflow) {
   GemmPlan p;
   p.m = m;
   p.n = n;
@@ -88,7 +91,7 @@ GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, con
     p.mt = m;
     p.nt = n;
     p.kt = k;
-    p.predicted_cycles = predicted_descriptor_cycles({m, n, k}, cfg, dynamic);
+    p.predicted_cycles = predicted_descriptor_cycles({m, n, k}, cfg, dynamic, dataflow);
     return p;
   }
   // The tiling with the fewest predicted cycles: every tile's descriptor pays its compute, its
@@ -110,7 +113,7 @@ GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, con
               const int64_t cm = fm ? 1 : tm - 1, cn = fn ? 1 : tn - 1, ck = fk ? 1 : tk - 1;
               if (cm * cn * ck == 0) continue;
               cost += cm * cn * ck *
-                      predicted_descriptor_cycles({fm ? em : mt, fn ? en : nt, fk ? ek : kt}, cfg, false);
+                      predicted_descriptor_cycles({fm ? em : mt, fn ? en : nt, fk ? ek : kt}, cfg, false, dataflow);
             }
         if (cost < best || (cost == best && tm * tn * tk < p.tiles())) {
           best = cost;
@@ -159,7 +162,21 @@ Runtime::Runtime(Device& device, const golden::QuantConfig& quant)
   check_compatible(cfg_, quant, device.name() + " device");
 }
 
+void check_dataflow(const gen::Config& cfg, Dataflow d) {
+  if ((d == Dataflow::WS && !cfg.supports_ws()) || (d == Dataflow::OS && !cfg.supports_os()))
+    throw UsageError(fmt::format("--dataflow {} is not in this configuration (dataflows \"{}\"); valid: auto{}{}",
+                                 d == Dataflow::WS ? "ws" : "os", cfg.supports_os() ? "os" : "ws",
+                                 cfg.supports_ws() ? ", ws" : "", cfg.supports_os() ? ", os" : ""));
+}
+
+void Runtime::set_dataflow(Dataflow d) {
+  check_dataflow(cfg_, d);
+  forced_ = d;
+  plans_.clear();
+}
+
 Dataflow Runtime::dataflow() const {
+  if (forced_ != Dataflow::AUTO) return forced_;
   if (cfg_.supports_ws() && cfg_.supports_os()) return Dataflow::AUTO;
   return cfg_.supports_ws() ? Dataflow::WS : Dataflow::OS;
 }
@@ -176,7 +193,7 @@ DeviceCompletion Runtime::issue(const DeviceDescriptor& d, const std::string& wh
   stats_.cycles += c.cycles;
   stats_.compute_cycles += c.compute_cycles;
   stats_.busy_pe_cycles += c.busy_pe_cycles;
-  stats_.predicted_cycles += predicted_descriptor_cycles({d.m, d.n, d.k}, cfg_, d.dynamic_scale);
+  stats_.predicted_cycles += predicted_descriptor_cycles({d.m, d.n, d.k}, cfg_, d.dynamic_scale, d.dataflow);
   return c;
 }
 
@@ -190,14 +207,14 @@ golden::GemmStep Runtime::run(const std::string& name, const std::string& a_name
   golden::note_long_gemm(name + " (" + device_.name() + ")", st.m, st.n, st.k);
   const auto key = std::make_tuple(st.m, st.n, st.k);
   auto it = plans_.find(key);
-  if (it == plans_.end()) it = plans_.emplace(key, plan_gemm(name, st.m, st.n, st.k, cfg_, dynamic_)).first;
+  if (it == plans_.end()) it = plans_.emplace(key, plan_gemm(name, st.m, st.n, st.k, cfg_, dynamic_, forced_)).first;
   const GemmPlan& plan = it->second;
   const RunStats before = stats_;
   st = plan.single && dynamic_ ? run_single_dynamic(std::move(st), plan) : run_tiled(std::move(st), plan);
   ++stats_.gemms;
   stats_.split_gemms += plan.single ? 0 : 1;
   stats_.macs += uint64_t(st.m) * uint64_t(st.n) * uint64_t(st.k);
-  const int64_t unsplit = predicted_descriptor_cycles({st.m, st.n, st.k}, cfg_, dynamic_);
+  const int64_t unsplit = predicted_descriptor_cycles({st.m, st.n, st.k}, cfg_, dynamic_, forced_);
   stats_.unsplit_cycles += unsplit;
   records_.push_back({name, st.m, st.n, st.k, stats_.descriptors - before.descriptors, plan.single && dynamic_,
                       stats_.cycles - before.cycles, stats_.predicted_cycles - before.predicted_cycles, unsplit});

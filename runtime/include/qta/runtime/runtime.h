@@ -39,10 +39,14 @@ struct GemmPlan {
 // configuration's dataflows). `dynamic`: whether a single descriptor would run in dynamic mode.
 // Throws qta::UsageError naming the GEMM if it cannot be split (K beyond the accumulator bound:
 // the exact logical sum would not fit acc_width bits).
-GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, const gen::Config& cfg, bool dynamic);
+// `dataflow`: the descriptors' dataflow (AUTO: the configuration's choice per descriptor).
+GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, const gen::Config& cfg, bool dynamic,
+                   Dataflow dataflow = Dataflow::AUTO);
 
-// Cycles the performance model predicts for one descriptor (the configuration's AUTO choice).
-int64_t predicted_descriptor_cycles(const perf::Gemm& g, const gen::Config& cfg, bool dynamic);
+// Cycles the performance model predicts for one descriptor alone, run with `dataflow` (AUTO:
+// the configuration's AUTO choice).
+int64_t predicted_descriptor_cycles(const perf::Gemm& g, const gen::Config& cfg, bool dynamic,
+                                    Dataflow dataflow = Dataflow::AUTO);
 
 // What the device did for the GEMMs since the last reset_stats().
 struct RunStats {
@@ -86,6 +90,9 @@ class Runtime final : public golden::GemmEngine {
   }
   // Whether fitting GEMMs run in dynamic mode (the device has it).
   bool dynamic() const { return dynamic_; }
+  // Every descriptor from now on asks for this dataflow (AUTO, the default: the hardware's
+  // choice). qta::UsageError if the configuration lacks it.
+  void set_dataflow(Dataflow d);
 
  private:
   golden::GemmStep run_single_dynamic(golden::GemmStep st, const GemmPlan& plan);
@@ -99,11 +106,14 @@ class Runtime final : public golden::GemmEngine {
   RunStats stats_;
   std::vector<GemmRecord> records_;
   std::map<std::tuple<int64_t, int64_t, int64_t>, GemmPlan> plans_;
+  Dataflow forced_ = Dataflow::AUTO;
 };
 
 // Checks a quantization against a configuration (the Runtime constructor's check): q equal to
 // data_width, acc_width equal, each rounding mode the steps use supported. qta::UsageError
 // (exit 2) naming the field, both values and what is valid.
 void check_compatible(const gen::Config& cfg, const golden::QuantConfig& quant, const std::string& config_name);
+// A dataflow the configuration has (AUTO always): qta::UsageError (exit 2) naming it otherwise.
+void check_dataflow(const gen::Config& cfg, Dataflow d);
 
 }  // namespace qta::runtime
