@@ -32,6 +32,10 @@ void qta::register_verify_cli(CLI::App& app, int& exit_code) {
   cmd->add_flag("--build-only", a->o.build_only,
                 "only generate, build the model and list its tests in <work>/tests.txt (for qta regress)");
   cmd->add_flag("--expect-fail", a->o.expect_fail, "succeed only if the suite catches the broken RTL (--mutation)");
+  qta::add_text_option(*cmd, "--model-opt", a->o.model_opt,
+                       "optimization of the model's evaluation code: O1 (default), O0 (builds a 64x64 model in about "
+                       "half the CPU time, simulates several times slower: for short suites) or O2",
+                       {"O0", "O1", "O2"});
   qta::add_text_option(*cmd, "--compiler", a->o.compiler,
                        "C++ compiler for the model (default: clang++ if installed, else the one that built qta; it links qta's libraries, so it must be ABI-compatible)",
                        {}, "a C++ compiler");

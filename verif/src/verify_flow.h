@@ -20,6 +20,9 @@ struct VerifyOptions {
   int xcheck_seeds = 0;       // extra runs with +verilator+rand+reset+2 under seeds 1..N
   bool waves = false;
   bool code_coverage = false; // verilator --coverage-line, merged with verilator_coverage
+  // Optimization of the model's evaluation code: "O1" (default), "O0" (a 64x64 model builds in
+  // about half the CPU time and simulates several times slower: for short suites), "O2".
+  std::string model_opt = "O1";
   bool expect_fail = false;   // mutation check: succeed only if some test fails
   std::string compiler;       // empty: clang++ if installed, else the compiler that built qta
   std::string reproduce;      // the command line printed in failure messages
