@@ -96,9 +96,11 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
   std::vector<Slot> slots;  // which layer and step each queued descriptor is
   double macs = 0, port_bound = 0;
   std::vector<double> layer_macs_of;
-  for (const auto& layer : layers) {
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const auto& layer = layers[l];
     const auto steps = lora_steps(layer.tokens, layer.d_in, layer.d_out, rank);
     double layer_macs = 0;
+    std::map<Policy, std::vector<QueuedGemm>> layer_queue;  // one projection's 8 descriptors
     for (size_t s = 0; s < steps.size(); ++s) {
       const Gemm& g = steps[s].gemm;
       const double m = double(g.m) * double(g.n) * double(g.k);
@@ -109,7 +111,7 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
         const Array pa = policy_array(p, arr);
         const Dataflow d = policy_dataflow(p, g, pa, has_ws, has_os);
         const Breakdown b = breakdown(g, pa, d, kStepScaleMode);
-        const int64_t rtl = b.total();  // = rtl_total_cycles(g, arr, d, kStepScaleMode), one alone
+        const int64_t rtl = b.total();  // = rtl_total_cycles(g, pa, d, kStepScaleMode), one alone
         Total& t = tot[p];
         t.serial += layer.count * rtl;
         t.compute += layer.count * (rtl - b.requant_control);  // the array's cycles (section 4)
@@ -117,22 +119,16 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
         t.underfill += layer.count * b.underfill;
         t.skew += layer.count * b.skew;
         t.load_shift += layer.count * b.load_shift;
+        layer_queue[p].push_back({g, d, kStepScaleMode, false});
       }
     }
     layer_macs_of.push_back(layer_macs);
-  }
-  // The step in the order lora_steps lists it, every projection `count` times, as the runtime
-  // queues it: consecutive descriptors write disjoint output regions (no hold).
-  for (size_t l = 0; l < layers.size(); ++l) {
-    const auto steps = lora_steps(layers[l].tokens, layers[l].d_in, layers[l].d_out, rank);
-    for (int64_t i = 0; i < layers[l].count; ++i)
-      for (size_t s = 0; s < steps.size(); ++s) {
-        slots.push_back({l, s});
-        for (Policy p : policies) {
-          const Array pa = policy_array(p, arr);
-          queue[p].push_back({steps[s].gemm, policy_dataflow(p, steps[s].gemm, pa, has_ws, has_os), kStepScaleMode, false});
-        }
-      }
+    // The step in the order lora_steps lists it, every projection `count` times, as the runtime
+    // queues it: consecutive descriptors write disjoint output regions (no hold).
+    for (int64_t i = 0; i < layer.count; ++i) {
+      for (size_t s = 0; s < steps.size(); ++s) slots.push_back({l, s});
+      for (Policy p : policies) queue[p].insert(queue[p].end(), layer_queue[p].begin(), layer_queue[p].end());
+    }
   }
   for (Policy p : policies) {
     const QueueTiming qt = queue_timing(queue[p], policy_array(p, arr));
