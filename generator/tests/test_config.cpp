@@ -87,7 +87,7 @@ TEST(Config, EveryFieldHasOneSchemaRowAndDocsListIt) {
 
 TEST(Config, NamedConfigurationsLoadAndValidate) {
   const auto names = qta::gen::named_configs();
-  for (const char* want : {"default_8x8", "paper_64x64", "ws_only", "banked", "wide16", "max_128x128"})
+  for (const char* want : {"default_8x8", "paper_64x64", "ws_only", "banked", "wide16", "wide_8x128", "max_128x128"})
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
   for (const auto& n : names) EXPECT_NO_THROW(qta::gen::load_config(std::filesystem::path(n))) << n;
   EXPECT_EQ(qta::gen::load_config(std::filesystem::path("paper_64x64"))->rows, 64);
