@@ -116,21 +116,7 @@ void run_perf(const PerfOptions& o) {
   report["total"] = {{"ws_cycles", all_ws}, {"os_cycles", all_os}, {"auto_cycles", all_auto}, {"macs", all_macs},
                      {"speedup_vs_ws", double(all_ws) / all_auto}, {"speedup_vs_os", double(all_os) / all_auto}};
   if (!o.json_file.empty()) {
-    // Beside the file, then renamed: the JSON appears complete or not at all.
-    const std::filesystem::path target = qta::check_output_file(o.json_file, {"--json"});
-    const std::filesystem::path tmp = target.string() + ".tmp-" + qta::unique_suffix();
-    std::error_code ec;
-    try {
-      qta::write_text(tmp, report.dump(2) + "\n");
-    } catch (const qta::FileError& e) {
-      std::filesystem::remove(tmp, ec);
-      throw qta::UsageError(fmt::format("--json {} cannot be written ({})", qta::shown_path(o.json_file), e.what()));
-    }
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) {
-      std::filesystem::remove(tmp, ec);
-      throw qta::UsageError(fmt::format("--json {} cannot be written ({})", qta::shown_path(o.json_file), ec.message()));
-    }
+    qta::write_file_atomically(qta::check_output_file(o.json_file, {"--json"}), "--json", report.dump(2) + "\n");
   }
 }
 

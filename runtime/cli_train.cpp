@@ -118,23 +118,6 @@ runtime::TrainSpec spec_from(const TrainArgs& a, const gen::Config& cfg) {
   return s;
 }
 
-// A file that appears complete or not at all: written beside the target, then renamed.
-void write_file_atomically(const std::filesystem::path& target, const std::string& flag, const std::string& text) {
-  const std::filesystem::path tmp = target.string() + ".tmp-" + unique_suffix();
-  std::error_code ec;
-  try {
-    write_text(tmp, text);
-  } catch (const FileError& e) {
-    std::filesystem::remove(tmp, ec);
-    throw UsageError(fmt::format("{} {} cannot be written ({})", flag, shown_path(target), e.what()));
-  }
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw UsageError(fmt::format("{} {} cannot be written ({})", flag, shown_path(target), ec.message()));
-  }
-}
-
 // The loss per step as an SVG line chart (linear axes, the y axis from 0).
 std::string loss_plot_svg(const std::string& title, const std::vector<double>& loss) {
   const double W = 640, H = 360, left = 70, right = 20, top = 40, bottom = 50;

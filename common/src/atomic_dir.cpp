@@ -14,9 +14,12 @@
 #include <stdexcept>
 #include <system_error>
 
+#include <fmt/format.h>
+
 #include "qta/cli.h"
 #include "qta/hash.h"
 #include "qta/paths.h"
+#include "qta/text_io.h"
 
 namespace qta {
 
@@ -137,6 +140,22 @@ std::string unique_suffix() {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%ld-%08x", static_cast<long>(::getpid()), rd() ^ (counter++ * 0x9E3779B9u));
   return buf;
+}
+
+void write_file_atomically(const fs::path& target, std::string_view option, std::string_view text) {
+  const fs::path tmp = target.string() + ".tmp-" + unique_suffix();
+  std::error_code ec;
+  try {
+    write_text(tmp, text);
+  } catch (const FileError& e) {
+    fs::remove(tmp, ec);
+    throw UsageError(fmt::format("{} {} cannot be written ({})", option, shown_path(target), e.what()));
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw UsageError(fmt::format("{} {} cannot be written ({})", option, shown_path(target), ec.message()));
+  }
 }
 
 bool is_replaceable(const fs::path& target_in, const AtomicDirOptions& options) {

@@ -227,5 +227,36 @@ TEST(AtomicDir, UniqueSuffixesDiffer) {
   EXPECT_EQ(s[0].find(std::to_string(::getpid()) + "-"), 0u);
 }
 
+TEST(WriteFileAtomically, WritesWholeFilesAndReplacesAnOldOne) {
+  const fs::path d = scratch_dir("write_file");
+  write_file_atomically(d / "perf.json", "--json", "{}\n");
+  EXPECT_EQ(read_text(d / "perf.json"), "{}\n");
+  write_file_atomically(d / "perf.json", "--json", "{\"a\": 1}\n");
+  EXPECT_EQ(read_text(d / "perf.json"), "{\"a\": 1}\n");
+  EXPECT_EQ(entries(d), std::vector<std::string>{"perf.json"}) << "a temporary was left beside the file";
+}
+
+TEST(WriteFileAtomically, AFailureNamesTheOptionAndThePathAndLeavesNothing) {
+  const fs::path d = scratch_dir("write_file_fail");
+  fs::create_directories(d / "taken.svg");  // a directory where the file should go: the rename fails
+  try {
+    write_file_atomically(d / "taken.svg", "--plot", "<svg/>");
+    FAIL() << "renamed a file over a directory";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("--plot"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("taken.svg"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(entries(d), std::vector<std::string>{"taken.svg"}) << "the temporary was left behind";
+  EXPECT_TRUE(fs::is_directory(d / "taken.svg"));
+  write_text(d / "plain_file", "x");  // a file where a directory should be: the write fails
+  try {
+    write_file_atomically(d / "plain_file" / "x.json", "--json", "{}");
+    FAIL() << "wrote below a regular file";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("--json"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_text(d / "plain_file"), "x");
+}
+
 }  // namespace
 }  // namespace qta

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qta {
@@ -86,5 +87,11 @@ void write_atomic_dir(const std::filesystem::path& target,
 
 // A short random suffix (pid and 32 random bits in hex) for temporary names.
 std::string unique_suffix();
+
+// One output file that appears complete or not at all: written beside `target`, then renamed
+// over it. `option` names where the path came from (e.g. "--json"); a failure is a UsageError
+// naming it, the path and the reason, and leaves neither a temporary nor a partial file. The
+// caller checks the path first (check_output_file in qta/paths.h), before the work.
+void write_file_atomically(const std::filesystem::path& target, std::string_view option, std::string_view text);
 
 }  // namespace qta
