@@ -1,6 +1,6 @@
 # qta_verilated_bench(<target> TOP <module> VERILOG <files...> CXX <files...>
 #                     [PREFIX <Vname>] [INCLUDE_DIRS <dirs...>] [TRACE] [TRACE_FST] [COVERAGE]
-#                     [OPT_FAST <flags>] [OPT_SLOW <flags>] [VERILATOR_ARGS <args...>])
+#                     [OPT_FAST <flags>] [OPT_SLOW <flags>] [THREADS <n>] [VERILATOR_ARGS <args...>])
 #
 # The one CMake function that turns Verilog plus a C++ test bench into an executable with
 # Verilator's own CMake support (verilate()). Everything in the tree that builds a Verilator model
@@ -12,7 +12,7 @@ find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT} /usr/share/verilator)
 
 function(qta_verilated_bench target)
   set(verilate_flags TRACE TRACE_FST COVERAGE)  # passed on to verilate() as given
-  cmake_parse_arguments(B "${verilate_flags}" "TOP;PREFIX;OPT_FAST;OPT_SLOW"
+  cmake_parse_arguments(B "${verilate_flags}" "TOP;PREFIX;OPT_FAST;OPT_SLOW;THREADS"
                         "VERILOG;CXX;INCLUDE_DIRS;VERILATOR_ARGS" ${ARGN})
   if(NOT B_TOP OR NOT B_VERILOG OR NOT B_CXX)
     message(FATAL_ERROR "qta_verilated_bench(${target}): TOP, VERILOG and CXX are required")
@@ -25,6 +25,9 @@ function(qta_verilated_bench target)
   endif()
   if(NOT B_OPT_SLOW)
     set(B_OPT_SLOW -O0)  # run-once code (construction, initial, settle): compile time matters more
+  endif()
+  if(NOT B_THREADS)
+    set(B_THREADS 1)
   endif()
   add_executable(${target} ${B_CXX})
   if(B_INCLUDE_DIRS)
@@ -39,5 +42,6 @@ function(qta_verilated_bench target)
     endif()
   endforeach()
   verilate(${target} SOURCES ${B_VERILOG} TOP_MODULE ${B_TOP} PREFIX ${B_PREFIX} ${flags}
-           VERILATOR_ARGS ${B_VERILATOR_ARGS} OPT_FAST ${B_OPT_FAST} OPT_SLOW ${B_OPT_SLOW} OPT_GLOBAL -O1)
+           VERILATOR_ARGS ${B_VERILATOR_ARGS} OPT_FAST ${B_OPT_FAST} OPT_SLOW ${B_OPT_SLOW} OPT_GLOBAL -O1
+           THREADS ${B_THREADS})
 endfunction()

@@ -20,6 +20,8 @@ set(QTA_TB_DIR ${CMAKE_CURRENT_LIST_DIR}/../tb)
 set(QTA_MODEL_OPT_FAST "-O1" CACHE STRING "compiler flags of the Verilated model's evaluation code")
 set(QTA_MODEL_OPT_SLOW "-O0" CACHE STRING "compiler flags of the Verilated model's one-time code (construction, initial and settle: run once; -O0 compiles 2.5x faster than -O1 and is 45% of a 64x64 model's C++)")
 
+set(QTA_MODEL_THREADS "1" CACHE STRING "verilator --threads of the model's evaluation (1: single-threaded)")
+
 function(qta_tb_model target)
   cmake_parse_arguments(M "WAVES;COVERAGE;DISCOVER_TESTS" "GEN_DIR" "" ${ARGN})
   if(NOT M_GEN_DIR OR NOT EXISTS ${M_GEN_DIR}/qta_top.f)
@@ -46,10 +48,13 @@ function(qta_tb_model target)
   if(M_COVERAGE)
     list(APPEND flags COVERAGE)
   endif()
+  if(NOT QTA_MODEL_THREADS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "QTA_MODEL_THREADS = '${QTA_MODEL_THREADS}': valid is a thread count, 1 or more")
+  endif()
   # Lint is a test of its own (gen.lint.*): warnings do not stop a model build.
   qta_verilated_bench(${target} TOP qta_top PREFIX Vqta_top VERILOG ${rtl} CXX ${tb_sources}
                       INCLUDE_DIRS ${QTA_TB_DIR} ${flags}
-                      OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW}
+                      OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW} THREADS ${QTA_MODEL_THREADS}
                       VERILATOR_ARGS -Wno-fatal -y ${M_GEN_DIR}/rtl --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR)
   if(TARGET qta_verif_core)
     target_link_libraries(${target} PRIVATE qta_verif_core qta_harness qta_gen qta_golden)

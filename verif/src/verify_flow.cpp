@@ -89,7 +89,8 @@ std::string resolve_compiler(const std::string& requested) {
 // qta_tb_model() as the main build and linking the libraries it exported.
 fs::path build_model(const VerifyOptions& o, const fs::path& work, const fs::path& gen_dir, BuildStats& stats) {
   const std::string flavour = std::string(o.code_coverage ? "model_cov" : o.waves ? "model_waves" : "model") +
-                              (o.model_opt == "O1" ? "" : "_" + o.model_opt);
+                              (o.model_opt == "O1" ? "" : "_" + o.model_opt) +
+                              (o.threads == 1 ? "" : "_t" + std::to_string(o.threads));
   const fs::path project = work / flavour;
   const fs::path build = project / "build";
   const fs::path exe = build / "Vqta_top_tb";
@@ -117,7 +118,8 @@ fs::path build_model(const VerifyOptions& o, const fs::path& work, const fs::pat
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> configure = {"cmake", "-S", project.string(), "-B", build.string(), "-G", "Ninja",
                                         "-DCMAKE_CXX_COMPILER=" + compiler, "-DCMAKE_BUILD_TYPE=",
-                                        "-DQTA_MODEL_OPT_FAST=-" + o.model_opt};
+                                        "-DQTA_MODEL_OPT_FAST=-" + o.model_opt,
+                                        "-DQTA_MODEL_THREADS=" + std::to_string(o.threads)};
   if (find_program("ccache")) configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache");
   // Configured once per work directory, and again when the generated file list changed (a module
   // added or removed by a newer generator): verilate()'s own rebuild rule keeps the old list.

@@ -23,6 +23,7 @@ struct VerifyOptions {
   // Optimization of the model's evaluation code: "O1" (default), "O0" (a 64x64 model builds in
   // about half the CPU time and simulates several times slower: for short suites), "O2".
   std::string model_opt = "O1";
+  int threads = 1;  // verilator --threads of the model (1: single-threaded)
   bool expect_fail = false;   // mutation check: succeed only if some test fails
   std::string compiler;       // empty: clang++ if installed, else the compiler that built qta
   std::string reproduce;      // the command line printed in failure messages
