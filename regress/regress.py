@@ -179,6 +179,8 @@ class Run:
             raise BadInput("--job-command is empty; valid: a command line")
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        # The source the run tests, read before any job: a commit made while a long run goes on is not its.
+        self.commit = git_commit(self.src)
         self.out = usable_dir(a.out or os.path.join(self.build, "regress", "runs", f"{a.list}-{stamp}"), "--out")
         self.models = usable_dir(a.models or os.path.join(self.build, "regress", "models"), "--models")
         self.db_path = os.path.abspath(a.db or os.path.join(self.build, "regress", "history.sqlite"))
@@ -394,7 +396,7 @@ class Run:
                 stats[cfg]["code_cov"] = p
         status = "interrupted" if self.interrupted else "done"
         run = {"list": self.a.list, "backend": backend.name, "started": self.started, "wall_s": wall,
-               "commit": git_commit(self.src), "host": socket.gethostname(), "workers": self.workers,
+               "commit": self.commit, "host": socket.gethostname(), "workers": self.workers,
                "out_dir": self.out, "command": "qta regress " + " ".join(shlex.quote(x) for x in self.user_args),
                "status": status, "db": self.db_path}
         db = report.open_db(self.db_path)
