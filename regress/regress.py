@@ -417,11 +417,12 @@ class Run:
         db.close()
         # ---- the summary a terminal shows -------------------------------------------------------
         n_fail = sum(j["verdict"] not in report.PASSING for j in jobs)
-        log(f"\n{'configuration':<16} {'jobs':>5} {'passed':>7} {'func cov':>9} {'code cov':>9} {'job time':>9}")
+        log(f"\n{'configuration':<16} {'jobs':>5} {'passed':>7} {'skipped':>8} {'func cov':>9} {'code cov':>9} {'job time':>9}")
         for cfg, s in stats.items():
             fc = "-" if s["func_cov"] is None else f"{s['func_cov']:.1f}%"
             cc = "-" if s["code_cov"] is None else f"{s['code_cov']:.1f}%"
-            log(f"{cfg:<16} {s['jobs']:>5} {s['passed']:>7} {fc:>9} {cc:>9} {s['wall_s']:>8.1f}s")
+            skipped = sum(j["verdict"] == "skip" for j in jobs if j["config"] == cfg)
+            log(f"{cfg:<16} {s['jobs']:>5} {s['passed'] - skipped:>7} {skipped:>8} {fc:>9} {cc:>9} {s['wall_s']:>8.1f}s")
         if buckets:
             log(f"\n{len(buckets)} failure buckets (signature: test | step | first mismatch kind):")
             for b in buckets:
@@ -437,7 +438,9 @@ class Run:
                     f"{s['collect_s']:.2f} s, {s['retries']} retries)")
         log(f"\nreport: {html_path}\njunit: {junit}\ndatabase: {self.db_path} (run {rid}, {len(jobs)} job rows)"
             + (f"\ncode coverage: {code_html}" if code_html else ""))
-        log(f"{len(jobs) - n_fail} passed, {n_fail} failed ({len(flakes)} flaky, {len(new_fail)} new) in {wall:.1f} s")
+        n_skip = sum(j["verdict"] == "skip" for j in jobs)
+        log(f"{len(jobs) - n_fail - n_skip} passed, {n_fail} failed, {n_skip} skipped ({len(flakes)} flaky, "
+            f"{len(new_fail)} new) in {wall:.1f} s")
         if self.interrupted:
             return 130
         return 1 if n_fail else 0

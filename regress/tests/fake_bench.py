@@ -4,7 +4,7 @@ reads the bench's environment and behaves by test name, in milliseconds, without
   pass_*   pass (after FAKE_SLEEP seconds)        fail_mismatch  a bench-style mismatch failure
   fail_other  a failure in another step           flaky  fails once per FAKE_STATE dir, then passes
   hang     sleeps forever (the time limit kills it)  crash  killed by SIGKILL (from outside)
-  noresult exits 3 without results.xml"""
+  noresult exits 3 without results.xml         skip_*  reports itself skipped (as a test the configuration cannot run)"""
 import os
 import signal
 import sys
@@ -39,6 +39,8 @@ elif test == "noresult":
     print("fake bench: giving up without results", flush=True)
     sys.exit(3)
 body = f"<failure message={quoteattr(failure)} />" if failure else ""
+if test.startswith("skip_"):
+    body = '<skipped message="fake: this configuration cannot run it" />'
 with open(results, "w") as f:
     f.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="results">\n<testsuite name="all">\n'
             f'<testcase name="{test}" classname="fake" time="0.01">{body}</testcase>\n</testsuite>\n</testsuites>\n')

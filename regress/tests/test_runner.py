@@ -93,9 +93,14 @@ class Runner(Base):
 
     def test_passing_list_exits_0(self):
         self.assertEqual(self.run_regress("passing"), 0, self.log)
-        self.assertIn("4 passed, 0 failed", self.log)
+        self.assertIn("4 passed, 0 failed, 0 skipped", self.log)
         # clean work directory per job
         self.assertEqual(len(glob.glob(os.path.join(self.out, "jobs", "*.s?"))), 4)
+
+    def test_skipped_jobs_are_counted_apart_and_do_not_fail_the_run(self):
+        self.assertEqual(self.run_regress("skipping"), 0, self.log)
+        self.assertIn("1 passed, 0 failed, 1 skipped", self.log)
+        self.assertEqual(dict(self.db().execute("SELECT test, verdict FROM jobs")), {"pass_a": "pass", "skip_a": "skip"})
 
     def test_parallel_workers(self):
         env = dict(self.env, FAKE_SLEEP="1")
