@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Nightly regression: `qta regress nightly` (regress/lists.json: every test on the 6 named
-# configurations incl. paper_64x64 and max_128x128, 5 seeds, 5000 random GEMMs per job; triage,
+# configurations incl. paper_64x64 and the 128-column wide_8x128, 5 seeds, 5000 random GEMMs per job; triage,
 # history in BUILD/regress/history.sqlite, OUT/report.html, OUT/junit.xml; docs/regress.md), then
 # the synthesis sweep and the long fuzz of the command line and configuration files (FUZZ_COUNT
 # invocations, default 20000, seeded by SEED; common/tests/fuzz_cli.py, issue 11; about two
