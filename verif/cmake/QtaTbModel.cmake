@@ -52,10 +52,14 @@ function(qta_tb_model target)
     message(FATAL_ERROR "QTA_MODEL_THREADS = '${QTA_MODEL_THREADS}': valid is a thread count, 1 or more")
   endif()
   # Lint is a test of its own (gen.lint.*): warnings do not stop a model build.
+  # --output-split-cfuncs 4000: no generated function over about 4000 statements. Clang's -O1 is
+  # superlinear in a function's size (one 64x64 file of 10,000-line functions took 72 s, the
+  # critical path of the build): a clean 64x64 model builds in 187 s wall / 317 CPU-s instead of
+  # 243 s / 425, and simulates within the noise of before (farm-bench median 1.04x the time).
   qta_verilated_bench(${target} TOP qta_top PREFIX Vqta_top VERILOG ${rtl} CXX ${tb_sources}
                       INCLUDE_DIRS ${QTA_TB_DIR} ${flags}
                       OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW} THREADS ${QTA_MODEL_THREADS}
-                      VERILATOR_ARGS -Wno-fatal -y ${M_GEN_DIR}/rtl --x-assign unique --x-initial unique +define+QTA_DPI_BACKDOOR)
+                      VERILATOR_ARGS -Wno-fatal -y ${M_GEN_DIR}/rtl --x-assign unique --x-initial unique --output-split-cfuncs 4000 +define+QTA_DPI_BACKDOOR)
   if(TARGET qta_verif_core)
     target_link_libraries(${target} PRIVATE qta_verif_core qta_harness qta_gen qta_golden)
   else()
