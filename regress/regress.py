@@ -386,7 +386,8 @@ class Run:
             import glob
             dats[cfg] = sorted(p for j in js for p in glob.glob(os.path.join(j["cwd"], "code_coverage", "*.dat")))
             passed = sum(j["verdict"] in report.PASSING for j in js)
-            stats[cfg] = {"jobs": len(js), "passed": passed, "pass_rate": passed / len(js) if js else 0.0,
+            stats[cfg] = {"jobs": len(js), "passed": passed, "skipped": sum(j["verdict"] == "skip" for j in js),
+                          "pass_rate": passed / len(js) if js else 0.0,
                           "func_cov": func[cfg]["percent"], "code_cov": None,
                           "wall_s": sum(j.get("wall_s", 0) for j in js), "build_s": build_s.get(cfg)}
         code_html = None
@@ -421,8 +422,8 @@ class Run:
         for cfg, s in stats.items():
             fc = "-" if s["func_cov"] is None else f"{s['func_cov']:.1f}%"
             cc = "-" if s["code_cov"] is None else f"{s['code_cov']:.1f}%"
-            skipped = sum(j["verdict"] == "skip" for j in jobs if j["config"] == cfg)
-            log(f"{cfg:<16} {s['jobs']:>5} {s['passed'] - skipped:>7} {skipped:>8} {fc:>9} {cc:>9} {s['wall_s']:>8.1f}s")
+            log(f"{cfg:<16} {s['jobs']:>5} {s['passed'] - s['skipped']:>7} {s['skipped']:>8} {fc:>9} {cc:>9} "
+                f"{s['wall_s']:>8.1f}s")
         if buckets:
             log(f"\n{len(buckets)} failure buckets (signature: test | step | first mismatch kind):")
             for b in buckets:
@@ -438,7 +439,7 @@ class Run:
                     f"{s['collect_s']:.2f} s, {s['retries']} retries)")
         log(f"\nreport: {html_path}\njunit: {junit}\ndatabase: {self.db_path} (run {rid}, {len(jobs)} job rows)"
             + (f"\ncode coverage: {code_html}" if code_html else ""))
-        n_skip = sum(j["verdict"] == "skip" for j in jobs)
+        n_skip = sum(s["skipped"] for s in stats.values())
         log(f"{len(jobs) - n_fail - n_skip} passed, {n_fail} failed, {n_skip} skipped ({len(flakes)} flaky, "
             f"{len(new_fail)} new) in {wall:.1f} s")
         if self.interrupted:
