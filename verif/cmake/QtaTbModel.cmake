@@ -10,8 +10,10 @@
 #   COVERAGE  verilator --coverage-line
 #   DISCOVER_TESTS  one CTest entry per QTA_TEST, named verif.tb.<test>, found after the build
 #             by running the bench with QTA_LIST_TESTS=1 (as gtest_discover_tests does)
-# The test bench's libraries are the targets qta_verif_core, qta_harness, qta_golden, qta_gen
-# (in the main build) or qta::<same> (imported from qta-targets.cmake).
+# The test bench's tests are the object library qta_tb_tests (compiled once by the main build,
+# verif/CMakeLists.txt); only accel.cpp and tb_main.cpp, which include the model's header, are
+# compiled per model. Its libraries are the targets qta_tb_tests, qta_verif_core, qta_harness,
+# qta_golden, qta_gen (in the main build) or qta::<same> (imported from qta-targets.cmake).
 include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/QtaVerilatedBench.cmake)
 
 set(QTA_TB_DIR ${CMAKE_CURRENT_LIST_DIR}/../tb)
@@ -40,7 +42,8 @@ function(qta_tb_model target)
       list(APPEND rtl ${M_GEN_DIR}/${line})
     endif()
   endforeach()
-  file(GLOB tb_sources CONFIGURE_DEPENDS ${QTA_TB_DIR}/*.cpp)
+  # The sources that include the model's own header; the tests are the qta_tb_tests objects.
+  set(tb_sources ${QTA_TB_DIR}/accel.cpp ${QTA_TB_DIR}/tb_main.cpp)
   set(flags)  # qta_verilated_bench passes them on to verilate()
   if(M_WAVES)
     list(APPEND flags TRACE_FST)
@@ -61,9 +64,10 @@ function(qta_tb_model target)
                       OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW} THREADS ${QTA_MODEL_THREADS}
                       VERILATOR_ARGS -Wno-fatal -y ${M_GEN_DIR}/rtl --x-assign unique --x-initial unique --output-split-cfuncs 4000 +define+QTA_DPI_BACKDOOR)
   if(TARGET qta_verif_core)
-    target_link_libraries(${target} PRIVATE qta_verif_core qta_harness qta_gen qta_golden)
+    target_link_libraries(${target} PRIVATE qta_tb_tests qta_verif_core qta_harness qta_gen qta_golden)
   else()
-    target_link_libraries(${target} PRIVATE qta::qta_verif_core qta::qta_harness qta::qta_gen qta::qta_golden)
+    target_link_libraries(${target} PRIVATE qta::qta_tb_tests qta::qta_verif_core qta::qta_harness qta::qta_gen
+                                            qta::qta_golden)
   endif()
   target_compile_definitions(${target} PRIVATE QTA_DPI_BACKDOOR)
   if(M_DISCOVER_TESTS)

@@ -1,5 +1,7 @@
 #include "accel.h"
 
+#include "Vqta_top.h"
+
 #include <cstdlib>
 #include <fmt/format.h>
 #include <filesystem>
@@ -292,6 +294,9 @@ uint64_t Accel::status(const char* which) {
   if (w == "busy_pe") return top_.busy_pe_cycle_count_o;
   throw std::invalid_argument("unknown status register " + w);
 }
+
+bool Accel::busy() const { return top_.busy_o != 0; }
+bool Accel::desc_ready() const { return top_.desc_ready_o != 0; }
 
 std::string reproduce_command(harness::Dut& dut) {
   const char* cmd = std::getenv("QTA_REPRODUCE");

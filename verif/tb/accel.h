@@ -8,10 +8,14 @@
 #include <optional>
 #include <string>
 
-#include "Vqta_top.h"
 #include "gemm_case.h"
 #include "qta/harness/harness.h"
 #include "qta/perf/perf.h"
+
+// The Verilated model's class, complete only in accel.cpp and tb_main.cpp: the tests and the
+// runtime server use Accel's interface, so they are compiled once (qta_tb_tests) and linked into
+// every configuration's model instead of being recompiled against each Vqta_top.h.
+class Vqta_top;
 
 namespace qta::verif {
 
@@ -99,6 +103,8 @@ class Accel {
   harness::Signal& clk() { return clk_; }
   harness::Dut& dut() { return dut_; }
   uint64_t status(const char* which);  // "error", "error_count", "gemm_count", "cycles", "compute", "busy_pe"
+  bool busy() const;        // busy_o: a descriptor is running or queued
+  bool desc_ready() const;  // desc_ready_o: the queue accepts a descriptor
 
  private:
   harness::Task<> monitor();

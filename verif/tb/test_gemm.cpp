@@ -66,7 +66,7 @@ QTA_TEST(illegal_descriptor_then_legal_one, .timeout = 1, .timeout_unit = harnes
   co_await acc.submit(bad);
   const Completion done = co_await acc.wait_done(100);
   QTA_CHECK(done.error != 0);             // error code, and the queue goes on
-  QTA_CHECK_EQ(acc.top().error_count_o, 1);
+  QTA_CHECK_EQ(acc.status("error_count"), 1u);  // the error_count_o port
   co_await acc.submit(Descriptor{.m = 4, .n = 4, .k = 4, .q_base = 16, .lda = 4, .ldb = 4});
   QTA_CHECK_EQ((co_await acc.wait_done(1000)).error, 0);
 }
@@ -675,8 +675,8 @@ QTA_TEST(status_registers_reset_and_counters_accumulate, .timeout = 5, .timeout_
     if (acc.status(r) != 0)
       QTA_FAIL("status register {} reads {} after reset, expected 0 (seed {}; reproduce: {})", r, acc.status(r), dut.seed(),
                reproduce_command(dut));
-  QTA_CHECK_EQ(int(acc.top().busy_o), 0);
-  QTA_CHECK_EQ(int(acc.top().desc_ready_o), 1);
+  QTA_CHECK_EQ(acc.busy(), false);
+  QTA_CHECK_EQ(acc.desc_ready(), true);
   const int64_t R = cfg->rows, C = cfg->cols;
   const perf::Array a{int(R), int(C)};
   uint64_t cycles = 0, compute = 0, busy = 0;
@@ -797,7 +797,7 @@ QTA_TEST(queue_accepts_back_to_back_descriptors, .timeout = 5, .timeout_unit = h
     d.q_base = d.c_base + uint32_t(mn);
     co_await acc.submit(d);
     // Accepted while the previous one is still running?
-    if (id > 1 && acc.top().busy_o) run_coverage().hit("queue.back_to_back");
+    if (id > 1 && acc.busy()) run_coverage().hit("queue.back_to_back");
   }
   for (uint8_t id = 1; id <= 3; ++id) {
     const Completion done = co_await acc.wait_done(acc.cycle_budget(c.m, c.n, c.k) * 3);
