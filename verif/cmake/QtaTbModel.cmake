@@ -45,11 +45,16 @@ function(qta_tb_model target)
   # The sources that include the model's own header; the tests are the qta_tb_tests objects.
   set(tb_sources ${QTA_TB_DIR}/accel.cpp ${QTA_TB_DIR}/tb_main.cpp)
   set(flags)  # qta_verilated_bench passes them on to verilate()
+  set(coverage_args)
   if(M_WAVES)
     list(APPEND flags TRACE_FST)
   endif()
   if(M_COVERAGE)
-    list(APPEND flags COVERAGE)
+    # Line coverage only, as documented. verilate()'s COVERAGE flag is `--coverage`, which adds
+    # toggle coverage of every signal: an 8x8 model became 25 MB of C++ (181 objects, 225 CPU-s
+    # at O0). Verilator's generated Vqta_top.cmake still reports coverage, so verilate() defines
+    # VM_COVERAGE and links verilated_cov.cpp as before.
+    list(APPEND coverage_args --coverage-line)
   endif()
   if(NOT QTA_MODEL_THREADS MATCHES "^[1-9][0-9]*$")
     message(FATAL_ERROR "QTA_MODEL_THREADS = '${QTA_MODEL_THREADS}': valid is a thread count, 1 or more")
@@ -62,7 +67,8 @@ function(qta_tb_model target)
   qta_verilated_bench(${target} TOP qta_top PREFIX Vqta_top VERILOG ${rtl} CXX ${tb_sources}
                       INCLUDE_DIRS ${QTA_TB_DIR} ${flags}
                       OPT_FAST ${QTA_MODEL_OPT_FAST} OPT_SLOW ${QTA_MODEL_OPT_SLOW} THREADS ${QTA_MODEL_THREADS}
-                      VERILATOR_ARGS -Wno-fatal -y ${M_GEN_DIR}/rtl --x-assign unique --x-initial unique --output-split-cfuncs 4000 +define+QTA_DPI_BACKDOOR)
+                      VERILATOR_ARGS -Wno-fatal -y ${M_GEN_DIR}/rtl --x-assign unique --x-initial unique --output-split-cfuncs 4000 ${coverage_args}
+                                     +define+QTA_DPI_BACKDOOR)
   if(TARGET qta_verif_core)
     target_link_libraries(${target} PRIVATE qta_tb_tests qta_verif_core qta_harness qta_gen qta_golden)
   else()
