@@ -29,9 +29,11 @@ int64_t auto_cycles(const Gemm& g, const Array& a) {
   return auto_dataflow(g, a) == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
 }
 
-double port_bound_cycles(const Gemm& g, const Array& a) {
+double port_bound_cycles(const Gemm& g, const Array& a, int64_t lanes) {
+  if (lanes < 1) throw std::invalid_argument("port_bound_cycles: lanes must be 1 or more");
   const double m = double(g.m), n = double(g.n), k = double(g.k), r = double(a.rows), c = double(a.cols);
-  return std::max({m * n * k / (r * c), m * k / r, k * n / c, m * n / c});
+  const double l = double(lanes);
+  return std::max({m * n * k / (r * c), m * k / (l * r), k * n / (l * c), m * n / (l * c)});
 }
 
 double utilization(const Gemm& g, const Array& a, int64_t cycles) {

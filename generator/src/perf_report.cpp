@@ -94,7 +94,11 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
     size_t layer, step;
   };
   std::vector<Slot> slots;  // which layer and step each queued descriptor is
-  double macs = 0, port_bound = 0;
+  double macs = 0;
+  // The port bound of the generated RTL's buffer ports (lanes 1) and of ports 2 and 4 times as wide:
+  // how wide the ports of a partitioned array must be before any dataflow can reach a target.
+  const std::vector<int64_t> bound_lanes = {1, 2, 4};
+  std::map<int64_t, double> port_bound;
   std::vector<double> layer_macs_of;
   for (size_t l = 0; l < layers.size(); ++l) {
     const auto& layer = layers[l];
@@ -105,7 +109,7 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
       const Gemm& g = steps[s].gemm;
       const double m = double(g.m) * double(g.n) * double(g.k);
       macs += layer.count * m;
-      port_bound += layer.count * port_bound_cycles(g, arr);
+      for (int64_t lanes : bound_lanes) port_bound[lanes] += layer.count * port_bound_cycles(g, arr, lanes);
       layer_macs += m;
       for (Policy p : policies) {
         const Array pa = policy_array(p, arr);
@@ -157,13 +161,22 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
              "serial", "compute", "util", "underfill", "skew", "load/sh", "requant");
   fmt::print("  {:<16} {:>14.0f} {:>8.3f}\n", "ideal", ideal, 1.0);
   fmt::print("  {:<16} {:>14.0f} {:>8.3f}   (the buffers' ports: R lanes of A, C of B, C of results; no dataflow does "
-             "better)\n", "port_bound", std::ceil(port_bound), std::ceil(port_bound) / ideal);
+             "better)\n", "port_bound", std::ceil(port_bound[1]), std::ceil(port_bound[1]) / ideal);
+  for (int64_t lanes : bound_lanes)
+    if (lanes > 1)
+      fmt::print("  {:<16} {:>14.0f} {:>8.3f}   (the same with {}x the lanes on every port: the least a wider-ported, "
+                 "partitioned array could take)\n", fmt::format("port_bound_x{}", lanes), std::ceil(port_bound[lanes]),
+                 std::ceil(port_bound[lanes]) / ideal, lanes);
   nlohmann::ordered_json out;
   out["scale_mode"] = scale_mode_name(kStepScaleMode);
   out["scale_cycles_per_gemm"] = kScaleCycles;
   out["ideal_cycles"] = int64_t(ideal);
   out["macs"] = macs;
-  out["port_bound_cycles"] = int64_t(std::ceil(port_bound));
+  out["port_bound_cycles"] = int64_t(std::ceil(port_bound[1]));
+  nlohmann::ordered_json wider;
+  for (int64_t lanes : bound_lanes)
+    if (lanes > 1) wider[std::to_string(lanes)] = int64_t(std::ceil(port_bound[lanes]));
+  out["port_bound_cycles_by_lanes"] = wider;
   nlohmann::ordered_json totals = nlohmann::ordered_json::array();
   for (Policy p : policies) {
     const Total& t = tot[p];

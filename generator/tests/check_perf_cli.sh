@@ -46,6 +46,11 @@ for name, df in (("ws_only", "ws_cycles"), ("os_only", "os_cycles"), ("auto_ws_o
     loss = sum(b.values())
     assert abs(loss - (p["rtl_total_cycles"] - r["macs"] / (16 * 8))) < 1e-3 * p["rtl_total_cycles"], (name, loss)
     assert p["ideal_cycles"] == r["ideal_cycles"] and p["rtl_total_cycles"] >= p["ideal_cycles"]
+# The port bounds: no policy beats today's ports; wider ports only lower the bound, never below the ideal.
+pb, wider = r["port_bound_cycles"], r["port_bound_cycles_by_lanes"]
+assert set(wider) == {"2", "4"}, wider
+assert r["ideal_cycles"] <= wider["4"] <= wider["2"] <= pb, (r["ideal_cycles"], wider, pb)
+assert all(v["rtl_total_cycles"] >= pb for v in st.values()), (pb, st)
 print("PASS: step_totals: %s" % ", ".join("%s %d (%.3fx ideal)" % (k, v["rtl_total_cycles"], v["rtl_over_ideal"]) for k, v in st.items()))
 PY
 python3 - "$work/plots" <<'PY' || exit 1

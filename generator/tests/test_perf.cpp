@@ -1,6 +1,8 @@
 // The cost formula of docs/interfaces.md section 4 and the LoRA step shapes of section 3.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "qta/perf/perf.h"
 
 namespace {
@@ -181,6 +183,12 @@ TEST(Perf, PortBoundIsTheLargestOfComputeAndOperandTraffic) {
   EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 4, 320}, a), 4096.0 * 320 / 64) << "thin N: bound by op(A)'s traffic";
   EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 320, 4}, a), 4096.0 * 320 / 64) << "thin K: bound by the results";
   EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 320, 320}, a), 4096.0 * 320 * 320 / 4096) << "square: the PEs";
+  // Wider ports divide the traffic terms, never the PEs' term.
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 4, 320}, a, 4), 4096.0 * 320 / (4 * 64)) << "thin N, 4x the lanes";
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 320, 4}, a, 2), 4096.0 * 320 / (2 * 64)) << "thin K, 2x the lanes";
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 320, 320}, a, 4), 4096.0 * 320 * 320 / 4096) << "square: still the PEs";
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 4, 320}, a, 64), 4096.0 * 4 * 320 / 4096) << "wide enough: the PEs";
+  EXPECT_THROW(port_bound_cycles({4, 4, 4}, a, 0), std::invalid_argument);
   // Neither dataflow of the generated array beats it, on any shape or array.
   for (int64_t r : {1, 8, 64})
     for (int64_t c : {1, 8, 64})

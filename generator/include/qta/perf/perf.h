@@ -43,8 +43,11 @@ int64_t auto_cycles(const Gemm& g, const Array& a);
 // ports as generated: every MAC on a PE (M*N*K / (R*C)), every element of op(A) through the
 // input buffer's R read lanes (M*K / R), of op(B) through the weight buffer's C lanes (K*N / C),
 // every result through C output lanes (M*N / C). A thin GEMM is bound by its large operand or
-// its result, not by the PEs (fractional, like the ideal).
-double port_bound_cycles(const Gemm& g, const Array& a);
+// its result, not by the PEs (fractional, like the ideal). `lanes` multiplies every port's lanes
+// (lanes * R of op(A), lanes * C of op(B) and of results): 1 is the generated RTL; 2 and 4 are the
+// least an array with that much wider buffer ports could take, whatever its dataflow or
+// partitioning (qta perf's port_bound_x2 / _x4 rows: how wide the ports must be for a target).
+double port_bound_cycles(const Gemm& g, const Array& a, int64_t lanes = 1);
 // Useful MACs / (R * C * cycles).
 double utilization(const Gemm& g, const Array& a, int64_t cycles);
 
