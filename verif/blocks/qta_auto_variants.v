@@ -3,9 +3,9 @@
 // decision against qta::perf for all of them. Instance i drives bit i of os_o and word i (64 bits)
 // of ws_cycles_o / os_cycles_o. The C++ side (test_auto.cpp, kVariants) lists the same table.
 module qta_auto_variants (
-  input  wire [31:0]    m_i,
-  input  wire [31:0]    n_i,
-  input  wire [31:0]    k_i,
+  input  wire [15:0]    m_i,
+  input  wire [15:0]    n_i,
+  input  wire [15:0]    k_i,
   input  wire [1:0]     dataflow_i,
   output wire [6:0]     os_o,
   output wire [7*64-1:0] ws_cycles_o,

@@ -34,9 +34,9 @@ constexpr int kCount = int(std::size(kVariants));
 struct AutoTb {
   explicit AutoTb(Dut& dut)
       : top(dut.top<Vqta_auto_variants>()),
-        m(dut.signal(top.m_i, "m_i", 32)),
-        n(dut.signal(top.n_i, "n_i", 32)),
-        k(dut.signal(top.k_i, "k_i", 32)),
+        m(dut.signal(top.m_i, "m_i", 16)),
+        n(dut.signal(top.n_i, "n_i", 16)),
+        k(dut.signal(top.k_i, "k_i", 16)),
         df(dut.signal(top.dataflow_i, "dataflow_i", 2)),
         os(dut.signal(top.os_o, "os_o", kCount)),
         ws_cycles(dut.signal(top.ws_cycles_o, "ws_cycles_o", kCount * 64)),

@@ -4,46 +4,60 @@
 // config: {"rows":8,"cols":8,"data_width":8,"acc_width":32,"input_depth":4096,"weight_depth":4096,"output_depth":8192,"banks":1,"queue_depth":4,"dataflows":"both","rounding":"both","mutation":"none"}
 // qta_auto: the dataflow decision of the scheduler (docs/interfaces.md section 4; the C++ twin is
 // qta::perf::policy_dataflow with Policy::AutoWsOs). Combinational, evaluated on the latched
-// descriptor during CHECK. 64-bit arithmetic: the products of tile counts and tile lengths of a
-// 16-bit descriptor need up to 48 bits.
+// descriptor during CHECK.
 //   WS cycles: R + (ceil(K/R) * ceil(N/C) - 1) * P + M + R + C - 1, P = max(M, R, 2)
 //              (LOAD R, then one tile every P cycles, the last one's results R + C - 1 later)
 //   OS cycles: ceil(M/R) * ceil(N/C) * (K + R + C - 1 + R)   (STREAM K + R + C - 1, SHIFT R)
 //   dataflow_i 0 WS, 1 OS, 2 AUTO: OS when it takes fewer cycles than WS (WS on ties), or when
 //   the configuration has only OS; WS when it has only WS. Code 3 and unsupported explicit
 //   dataflows are the scheduler's E_DATAFLOW error (checked before this result is used).
+// Widths: M, N, K are the descriptor's 16-bit fields, so a tile count is at most 2^16 - 1, a
+// product of two at most 32 bits, P and the OS tile length at most 17 bits, and both cycle counts
+// fit in CW = 50 bits (< 2^49 + 2^18). The arithmetic is exactly that wide: with 64-bit operands
+// the three multipliers were 1.55 mm^2 of the 8x8 accelerator's 8.48 mm^2 of logic and its
+// critical path (docs/synthesis.md). The outputs are zero-extended to 64 bits.
 module qta_auto #(
   parameter integer R          = 8,
   parameter integer C          = 8,
   parameter integer SUPPORT_WS = 1,
   parameter integer SUPPORT_OS = 1
 ) (
-  input  wire [31:0] m_i,
-  input  wire [31:0] n_i,
-  input  wire [31:0] k_i,
+  input  wire [15:0] m_i,
+  input  wire [15:0] n_i,
+  input  wire [15:0] k_i,
   input  wire [1:0]  dataflow_i,
   output wire [63:0] ws_cycles_o,
   output wire [63:0] os_cycles_o,
   output wire        os_o          // 1: the descriptor runs OS, 0: WS
 );
+  localparam integer CW = 50;
   localparam [31:0] R32 = R;
   localparam [31:0] C32 = C;
-  // Wires, not parameters, in the concatenations (Verilator 5.006 treats a parameter there as unsized).
-  wire [31:0] r32_w = R32, c32_w = C32;
-  wire [63:0] r64 = {32'd0, r32_w};
-  wire [63:0] c64 = {32'd0, c32_w};
-  wire [63:0] m64 = {32'd0, m_i};
-  wire [63:0] n64 = {32'd0, n_i};
-  wire [63:0] k64 = {32'd0, k_i};
+  // Wires, not parameters, in the arithmetic (Verilator 5.006 treats a parameter in a
+  // concatenation as unsized). R, C <= 128.
+  wire [16:0] r_w = R32[16:0], c_w = C32[16:0];
+  wire [16:0] m_w = {1'b0, m_i};
+  wire [16:0] n_w = {1'b0, n_i};
+  wire [16:0] k_w = {1'b0, k_i};
 
-  wire [63:0] k_tiles = (k64 + r64 - 64'd1) / r64;
-  wire [63:0] n_tiles = (n64 + c64 - 64'd1) / c64;
-  wire [63:0] m_tiles = (m64 + r64 - 64'd1) / r64;
-  wire [63:0] m_or_r  = (m64 > r64) ? m64 : r64;
-  wire [63:0] period  = (m_or_r > 64'd2) ? m_or_r : 64'd2;
-  assign ws_cycles_o = r64 + (k_tiles * n_tiles - 64'd1) * period + m64 + r64 + c64 - 64'd1;
-  assign os_cycles_o = m_tiles * n_tiles * (k64 + r64 + c64 - 64'd1 + r64);
+  // ceil(X/R) of a 16-bit X: X + R - 1 < 2^17, the quotient < 2^16 (R >= 1).
+  wire [16:0] k_tiles = (k_w + r_w - 17'd1) / r_w;
+  wire [16:0] n_tiles = (n_w + c_w - 17'd1) / c_w;
+  wire [16:0] m_tiles = (m_w + r_w - 17'd1) / r_w;
+  wire [33:0] kn_tiles = {17'd0, k_tiles} * {17'd0, n_tiles};  // < 2^32
+  wire [33:0] mn_tiles = {17'd0, m_tiles} * {17'd0, n_tiles};
+  // P = max(M, R, 2) and the OS tile length K + 2R + C - 1 (< 2^17: R, C <= 128).
+  wire [16:0] m_or_r = (m_w > r_w) ? m_w : r_w;
+  wire [16:0] period = (m_or_r > 17'd2) ? m_or_r : 17'd2;
+  wire [16:0] os_len = k_w + r_w + c_w - 17'd1 + r_w;
+  // kn_tiles >= 1: the scheduler rejects a zero dimension before it uses this result (for a zero
+  // dimension the value is don't-care, as in the C++ model, which is never asked).
+  wire [CW-1:0] ws_periods = {16'd0, kn_tiles - 34'd1} * {33'd0, period};
+  wire [CW-1:0] os_total   = {16'd0, mn_tiles} * {33'd0, os_len};
+  wire [CW-1:0] ws_total   = ws_periods + {33'd0, m_w} + {32'd0, r_w, 1'b0} + {33'd0, c_w} - {{(CW-1){1'b0}}, 1'b1};
+  assign ws_cycles_o = {{(64-CW){1'b0}}, ws_total};
+  assign os_cycles_o = {{(64-CW){1'b0}}, os_total};
 
-  wire auto_os = (SUPPORT_OS != 0) && ((SUPPORT_WS == 0) || (os_cycles_o < ws_cycles_o));
+  wire auto_os = (SUPPORT_OS != 0) && ((SUPPORT_WS == 0) || (os_total < ws_total));
   assign os_o = (dataflow_i == 2'd1) || (dataflow_i == 2'd2 && auto_os);
 endmodule

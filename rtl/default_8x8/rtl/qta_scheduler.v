@@ -199,9 +199,9 @@ module qta_scheduler #(
   wire choose_os;
   wire [63:0] ws_cost_unused, os_cost_unused;  // the counters count the cycles the tiles take
   qta_auto #(.R(R), .C(C), .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS)) u_auto (
-    .m_i        (d_m_q),
-    .n_i        (d_n_q),
-    .k_i        (d_k_q),
+    .m_i        (d_m_q[15:0]),  // the descriptor's 16-bit fields, zero-extended in d_*_q
+    .n_i        (d_n_q[15:0]),
+    .k_i        (d_k_q[15:0]),
     .dataflow_i (d_df_q),
     .ws_cycles_o(ws_cost_unused),
     .os_cycles_o(os_cost_unused),
