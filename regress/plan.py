@@ -65,14 +65,15 @@ def read_tests_file(path):
 
 
 def scan_coverage_bins(coverage_cpp):
-    """Edge bin names of the functional coverage model (verif/src/coverage.cpp kEdgeBins)."""
+    """Edge bin names of the functional coverage model (verif/src/coverage.cpp: kEdgeBins, and
+    kWscBins, which only configurations with column groups have)."""
     try:
         with open(coverage_cpp, encoding="utf-8") as f:
             text = f.read()
     except OSError:
         return None
-    m = re.search(r"kEdgeBins\[\]\s*=\s*\{(.*?)\};", text, re.S)
-    return re.findall(r'"([\w.]+)"', m.group(1)) if m else None
+    lists = re.findall(r"k(?:Edge|Wsc)Bins\[\]\s*=\s*\{(.*?)\};", text, re.S)
+    return [b for body in lists for b in re.findall(r'"([\w.]+)"', body)] if lists else None
 
 
 CROSS_RE = re.compile(r"^(WS|OS|\*)/[\w*]+/[\w*]+/[\w*]+$")

@@ -206,6 +206,11 @@ const std::vector<ConfigField>& config_fields() {
       integer("banks", &ConfigFields::banks, 1, 16, "1", "1..16, a power of two",
               "interleaved banks per buffer (bank = address mod banks)"),
       integer("queue_depth", &ConfigFields::queue_depth, 1, 64, "4", "1..64", "descriptor queue entries"),
+      integer("col_groups", &ConfigFields::col_groups, 0, 16,
+              "4 if cols is a multiple of 4, cols >= 8 and dataflows has ws; else 1",
+              "1, 2, 4, 8 or 16, dividing cols; 1 if dataflows is os; 0 = derived",
+              "column groups of the WSC dataflow: a GEMM with N <= cols/col_groups runs col_groups chunks of "
+              "its M rows side by side (the input buffer gets col_groups*rows read lanes); 1 = no WSC"),
       choice("dataflows", &ConfigFields::dataflows, kDataflowNames,
              "dataflows the scheduler accepts; AUTO chooses among them"),
       choice("rounding", &ConfigFields::rounding, kRoundingNames, "rounding modes the quantizer accepts"),
@@ -225,6 +230,7 @@ const char* to_string(Dataflows d) { return kDataflowNames.name(d); }
 const char* to_string(RoundingModes r) { return kRoundingNames.name(r); }
 const char* to_string(Mutation m) { return kMutationNames.name(m); }
 
+int derived_col_groups(int cols, bool supports_ws) { return supports_ws && cols >= 8 && cols % 4 == 0 ? 4 : 1; }
 int64_t min_input_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_weight_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_output_depth(int rows, int cols) { return 2 * int64_t{rows} * cols; }
@@ -244,6 +250,14 @@ Config Config::validate(ConfigFields c) {
               fmt::format(" (at least 2 * data_width = {}, at most 32)", 2 * c.data_width));
   if (!is_power_of_two(c.banks))
     fail(fmt::format("field 'banks' = {} is not a power of two; valid: 1, 2, 4, 8, 16", c.banks));
+  if (c.col_groups == kDerived) c.col_groups = derived_col_groups(c.cols, c.dataflows != Dataflows::OS);
+  if (!is_power_of_two(c.col_groups) || c.cols % c.col_groups != 0)
+    fail(fmt::format("field 'col_groups' = {} does not divide cols = {} into equal groups; valid: 1, 2, 4, 8 or 16 "
+                     "dividing cols (0 = derived)",
+                     c.col_groups, c.cols));
+  if (c.col_groups > 1 && c.dataflows == Dataflows::OS)
+    fail(fmt::format("field 'col_groups' = {} needs the WS dataflow, but dataflows = os; valid: 1 (or 0 = derived)",
+                     c.col_groups));
   if (c.input_depth == kDerived) c.input_depth = default_input_depth(c.rows, c.cols);
   if (c.weight_depth == kDerived) c.weight_depth = default_weight_depth(c.rows, c.cols);
   if (c.output_depth == kDerived) c.output_depth = default_output_depth(c.rows, c.cols);
@@ -257,6 +271,7 @@ std::vector<Dataflow> Config::dataflows() const {
   std::vector<Dataflow> d;
   if (supports_ws()) d.push_back(Dataflow::WS);
   if (supports_os()) d.push_back(Dataflow::OS);
+  if (supports_wsc()) d.push_back(Dataflow::WSC);
   return d;
 }
 

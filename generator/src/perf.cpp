@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "qta/gen/config.h"
+
 namespace qta::perf {
 
 
@@ -21,19 +23,62 @@ int64_t os_cycles(const Gemm& g, const Array& a) {
   return tiles * (g.k + a.rows + a.cols - 1 + a.rows);
 }
 
-Dataflow auto_dataflow(const Gemm& g, const Array& a) {
-  return ws_cycles(g, a) <= os_cycles(g, a) ? Dataflow::WS : Dataflow::OS;
+bool wsc_fits(const Gemm& g, const Array& a) {
+  return a.col_groups > 1 && a.ws_pipelined && g.n <= a.cols / a.col_groups;
 }
 
-int64_t auto_cycles(const Gemm& g, const Array& a) {
-  return auto_dataflow(g, a) == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
+int64_t wsc_period(const Gemm& g, const Array& a) {
+  return std::max({ceil_div(g.m, a.col_groups), a.rows, int64_t{2}});
+}
+
+int64_t wsc_cycles(const Gemm& g, const Array& a) {
+  if (!wsc_fits(g, a)) throw std::invalid_argument("wsc_cycles: N > cols / col_groups, or no column groups");
+  const int64_t tiles = ceil_div(g.k, a.rows);
+  const int64_t mg = ceil_div(g.m, a.col_groups);
+  return a.rows + (tiles - 1) * wsc_period(g, a) + mg + a.rows + a.cols / a.col_groups - 1;
+}
+
+int64_t compute_cycles(const Gemm& g, const Array& a, Dataflow d) {
+  switch (d) {
+    case Dataflow::WS: return ws_cycles(g, a);
+    case Dataflow::OS: return os_cycles(g, a);
+    case Dataflow::WSC: return wsc_cycles(g, a);
+    case Dataflow::AUTO: break;
+  }
+  throw std::invalid_argument("compute_cycles: AUTO is not a dataflow the array runs; resolve it first");
+}
+
+Dataflow auto_dataflow(const Gemm& g, const Array& a, bool has_ws, bool has_os) {
+  if (!has_ws && !has_os) throw std::invalid_argument("auto_dataflow: an array with neither WS nor OS");
+  // Candidates in the order ties are broken: WS, WSC, OS.
+  Dataflow best = Dataflow::AUTO;
+  int64_t best_cycles = 0;
+  auto consider = [&](Dataflow d) {
+    const int64_t c = compute_cycles(g, a, d);
+    if (best == Dataflow::AUTO || c < best_cycles) best = d, best_cycles = c;
+  };
+  if (has_ws) consider(Dataflow::WS);
+  if (has_ws && wsc_fits(g, a)) consider(Dataflow::WSC);
+  if (has_os) consider(Dataflow::OS);
+  return best;
+}
+
+int64_t auto_cycles(const Gemm& g, const Array& a) { return compute_cycles(g, a, auto_dataflow(g, a)); }
+
+Array array_of(const gen::Config& c) {
+  Array a;
+  a.rows = c->rows;
+  a.cols = c->cols;
+  a.col_groups = c->col_groups;
+  return a;
 }
 
 double port_bound_cycles(const Gemm& g, const Array& a, int64_t lanes) {
   if (lanes < 1) throw std::invalid_argument("port_bound_cycles: lanes must be 1 or more");
   const double m = double(g.m), n = double(g.n), k = double(g.k), r = double(a.rows), c = double(a.cols);
-  const double l = double(lanes);
-  return std::max({m * n * k / (r * c), m * k / (l * r), k * n / (l * c), m * n / (l * c)});
+  const double l = double(lanes), groups = double(std::max<int64_t>(1, a.col_groups));
+  // The input buffer has col_groups * R read lanes (one set of R per column group of WSC).
+  return std::max({m * n * k / (r * c), m * k / (l * groups * r), k * n / (l * c), m * n / (l * c)});
 }
 
 double utilization(const Gemm& g, const Array& a, int64_t cycles) {
@@ -51,8 +96,7 @@ int64_t requant_control_cycles(const Gemm& g, const Array& a, ScaleMode s) {
 }  // namespace
 
 int64_t rtl_total_cycles(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
-  const int64_t compute = d == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
-  return compute + requant_control_cycles(g, a, s);
+  return compute_cycles(g, a, d) + requant_control_cycles(g, a, s);
 }
 
 QueueTiming queue_timing(const std::vector<QueuedGemm>& queue, const Array& a) {
@@ -65,7 +109,7 @@ QueueTiming queue_timing(const std::vector<QueuedGemm>& queue, const Array& a) {
   int64_t accept = 0, fin_idle = 0, first_check = -1, last_done = 0;
   for (const QueuedGemm& q : queue) {
     const Gemm& g = q.gemm;
-    const int64_t compute = q.dataflow == Dataflow::WS ? ws_cycles(g, a) : os_cycles(g, a);
+    const int64_t compute = compute_cycles(g, a, q.dataflow);
     const int64_t check = accept + 1;
     const int64_t clear = (q.waits ? std::max(check, fin_idle) : check) + 1;
     // The wave-1 array: the next descriptor's CHECK follows the previous one's DONE.
@@ -84,10 +128,19 @@ QueueTiming queue_timing(const std::vector<QueuedGemm>& queue, const Array& a) {
 
 Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
   Breakdown b;
+  b.ideal = double(g.m) * double(g.n) * double(g.k) / (double(a.rows) * double(a.cols));
+  b.requant_control = requant_control_cycles(g, a, s);
+  if (d == Dataflow::WSC) {  // one N tile; the K tiles stream Mg rows each
+    if (!wsc_fits(g, a)) throw std::invalid_argument("breakdown: WSC needs col_groups > 1 and N <= cols / col_groups");
+    const int64_t tiles = ceil_div(g.k, a.rows), mg = ceil_div(g.m, a.col_groups);
+    b.underfill = double(tiles * mg) - b.ideal;
+    b.skew = a.rows + a.cols / a.col_groups - 1;
+    b.load_shift = a.rows + (tiles - 1) * (wsc_period(g, a) - mg);
+    return b;
+  }
   const bool ws = d == Dataflow::WS;
   const int64_t tiles = ws ? ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols) : ceil_div(g.m, a.rows) * ceil_div(g.n, a.cols);
   const int64_t stream = tiles * (ws ? g.m : g.k);
-  b.ideal = double(g.m) * double(g.n) * double(g.k) / (double(a.rows) * double(a.cols));
   b.underfill = double(stream) - b.ideal;
   if (ws && a.ws_pipelined) {
     b.skew = a.rows + a.cols - 1;                                  // once per GEMM
@@ -96,7 +149,6 @@ Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
     b.skew = tiles * (a.rows + a.cols - 1);
     b.load_shift = tiles * a.rows;
   }
-  b.requant_control = requant_control_cycles(g, a, s);
   return b;
 }
 
@@ -105,6 +157,7 @@ const char* policy_name(Policy p) {
     case Policy::WsOnly: return "ws_only";
     case Policy::OsOnly: return "os_only";
     case Policy::AutoWsOs: return "auto_ws_os";
+    case Policy::Auto: return "auto_ws_os_wsc";
     case Policy::Wave1WsOnly: return "wave1_ws_only";
     case Policy::Wave1AutoWsOs: return "wave1_auto_ws_os";
   }
@@ -115,7 +168,7 @@ bool policy_supported(Policy p, bool has_ws, bool has_os) {
   switch (p) {
     case Policy::WsOnly: case Policy::Wave1WsOnly: return has_ws;
     case Policy::OsOnly: return has_os;
-    case Policy::AutoWsOs: case Policy::Wave1AutoWsOs: return has_ws || has_os;
+    case Policy::AutoWsOs: case Policy::Auto: case Policy::Wave1AutoWsOs: return has_ws || has_os;
   }
   return false;
 }
@@ -125,13 +178,12 @@ Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, b
     throw std::invalid_argument(std::string("policy ") + policy_name(p) + " needs a dataflow this configuration lacks");
   if (p == Policy::WsOnly || p == Policy::Wave1WsOnly) return Dataflow::WS;
   if (p == Policy::OsOnly) return Dataflow::OS;
-  if (!has_os) return Dataflow::WS;
-  if (!has_ws) return Dataflow::OS;
-  return auto_dataflow(g, a);
+  return auto_dataflow(g, policy_array(p, a), has_ws, has_os);
 }
 
 Array policy_array(Policy p, const Array& a) {
   Array r = a;
+  if (p != Policy::Auto) r.col_groups = 1;
   if (p == Policy::Wave1WsOnly || p == Policy::Wave1AutoWsOs) r.ws_pipelined = r.two_stage = false;
   return r;
 }

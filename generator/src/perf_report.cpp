@@ -73,10 +73,11 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
 }  // namespace
 
 nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const std::filesystem::path& plots_dir) {
-  const Array arr{cfg->rows, cfg->cols};
+  const Array arr = array_of(cfg);  // the configuration's col_groups: Auto's WSC
   const bool has_ws = cfg.supports_ws(), has_os = cfg.supports_os();
   std::vector<Policy> policies;
-  for (Policy p : {Policy::WsOnly, Policy::OsOnly, Policy::AutoWsOs, Policy::Wave1WsOnly, Policy::Wave1AutoWsOs})
+  for (Policy p :
+       {Policy::WsOnly, Policy::OsOnly, Policy::AutoWsOs, Policy::Auto, Policy::Wave1WsOnly, Policy::Wave1AutoWsOs})
     if (policy_supported(p, has_ws, has_os)) policies.push_back(p);
   const auto& layers = golden::sd15_cross_attention_workloads();
   const std::vector<Step> step_names = lora_steps(1, 1, 1, 1);
@@ -160,8 +161,9 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
   fmt::print("  {:<16} {:>14} {:>8} {:>14} {:>14} {:>7}  {:>9} {:>9} {:>9} {:>9}\n", "policy", "RTL cycles", "/ideal",
              "serial", "compute", "util", "underfill", "skew", "load/sh", "requant");
   fmt::print("  {:<16} {:>14.0f} {:>8.3f}\n", "ideal", ideal, 1.0);
-  fmt::print("  {:<16} {:>14.0f} {:>8.3f}   (the buffers' ports: R lanes of A, C of B, C of results; no dataflow does "
-             "better)\n", "port_bound", std::ceil(port_bound[1]), std::ceil(port_bound[1]) / ideal);
+  fmt::print("  {:<16} {:>14.0f} {:>8.3f}   (the buffers' ports: {} lanes of A (col_groups * R), C of B, C of "
+             "results; no dataflow does better)\n",
+             "port_bound", std::ceil(port_bound[1]), std::ceil(port_bound[1]) / ideal, arr.col_groups * arr.rows);
   for (int64_t lanes : bound_lanes)
     if (lanes > 1)
       fmt::print("  {:<16} {:>14.0f} {:>8.3f}   (the same with {}x the lanes on every port: the least a wider-ported, "
@@ -198,16 +200,21 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
                         {"load_shift", t.load_shift},
                         {"requant_control", t.requant_control}}}});
   }
-  fmt::print("  (underfill .. requant: each loss as a share of RTL cycles - ideal; wave1_*: the array before WS "
-             "pipelining, model only)\n");
-  auto ratio = [&](Policy a, Policy b) {
+  fmt::print("  (underfill .. requant: each loss as a share of RTL cycles - ideal; {}: the generated RTL's AUTO over "
+             "WS, OS and WSC on {} column groups; ws_only, os_only, auto_ws_os: the same array without column "
+             "groups; wave1_*: the array before WS pipelining, model only)\n",
+             policy_name(Policy::Auto), arr.col_groups);
+  auto ratio = [&](Policy a, Policy b, const char* what) {
     if (tot.count(a) && tot.count(b))
-      fmt::print("  {} over {}: {:.3f}x fewer RTL cycles\n", policy_name(b), policy_name(a),
-                 double(tot[a].rtl) / double(tot[b].rtl));
+      fmt::print("  {} over {}: {:.3f}x fewer RTL cycles ({})\n", policy_name(b), policy_name(a),
+                 double(tot[a].rtl) / double(tot[b].rtl), what);
   };
-  ratio(Policy::WsOnly, Policy::AutoWsOs);       // flexibility itself, same pipelining
-  ratio(Policy::Wave1WsOnly, Policy::AutoWsOs);  // against the wave-1 WS-only array
-  ratio(Policy::Wave1AutoWsOs, Policy::AutoWsOs);
+  ratio(Policy::WsOnly, Policy::Auto, "flexibility on the same pipelined array");
+  ratio(Policy::AutoWsOs, Policy::Auto, "the gain of column groups");
+  ratio(Policy::Wave1WsOnly, Policy::Auto, "against the wave-1 WS-only array");
+  ratio(Policy::WsOnly, Policy::AutoWsOs, "WS or OS per GEMM, same pipelining");
+  ratio(Policy::Wave1WsOnly, Policy::AutoWsOs, "against the wave-1 WS-only array");
+  ratio(Policy::Wave1AutoWsOs, Policy::AutoWsOs, "the gain of pipelining");
   out["step_totals"] = totals;
   nlohmann::ordered_json lu = nlohmann::ordered_json::array();
   for (size_t l = 0; l < layers.size(); ++l) {

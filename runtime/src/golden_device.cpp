@@ -50,10 +50,11 @@ class GoldenDevice final : public Device {
       c.cycles = 2;
       return c;
     }
-    const perf::Array arr{cfg_->rows, cfg_->cols};
+    const perf::Array arr = perf::array_of(cfg_);
     const perf::Gemm g{d.m, d.n, d.k};
+    // AUTO: the RTL's qta_auto, over the configuration's WS, OS and (where N fits) WSC.
     const Dataflow df = d.dataflow == Dataflow::AUTO
-                            ? perf::policy_dataflow(perf::Policy::AutoWsOs, g, arr, cfg_.supports_ws(), cfg_.supports_os())
+                            ? perf::auto_dataflow(g, arr, cfg_.supports_ws(), cfg_.supports_os())
                             : d.dataflow;
     const MatI a = stored(BufferKind::Input, d.a_base, d.a_trans ? d.k : d.m, d.a_trans ? d.m : d.k, d.lda);
     const MatI b = stored(BufferKind::Weight, d.b_base, d.b_trans ? d.n : d.k, d.b_trans ? d.k : d.n, d.ldb);
@@ -77,8 +78,8 @@ class GoldenDevice final : public Device {
     }
     write(BufferKind::Output, d.c_base, acc);
     write(BufferKind::Output, d.q_base, q);
-    c.os = df == Dataflow::OS;
-    c.compute_cycles = uint64_t(df == Dataflow::OS ? perf::os_cycles(g, arr) : perf::ws_cycles(g, arr));
+    c.os = df == Dataflow::OS;  // WSC is a WS variant: os = false
+    c.compute_cycles = uint64_t(perf::compute_cycles(g, arr, df));
     c.cycles = uint64_t(predicted_descriptor_cycles(g, cfg_, d.dynamic_scale, df));
     c.busy_pe_cycles = uint64_t(d.m * d.n * d.k);
     return c;
@@ -113,7 +114,9 @@ class GoldenDevice final : public Device {
     const int64_t mn = d.m * d.n;
     const bool overlap = int64_t(d.c_base) < int64_t(d.q_base) + mn && int64_t(d.q_base) < int64_t(d.c_base) + mn;
     if (int64_t(d.c_base) + mn > cfg_->output_depth || int64_t(d.q_base) + mn > cfg_->output_depth || overlap) return 6;
-    if ((d.dataflow == Dataflow::WS && !cfg_.supports_ws()) || (d.dataflow == Dataflow::OS && !cfg_.supports_os()))
+    // WSC: a configuration with column groups, and N within one group (docs/interfaces.md section 4).
+    if ((d.dataflow == Dataflow::WS && !cfg_.supports_ws()) || (d.dataflow == Dataflow::OS && !cfg_.supports_os()) ||
+        (d.dataflow == Dataflow::WSC && !perf::wsc_fits({d.m, d.n, d.k}, perf::array_of(cfg_))))
       return 7;
     if ((d.rounding == golden::Rounding::RNE && !cfg_.supports_rne()) ||
         (d.rounding == golden::Rounding::SR && !cfg_.supports_sr()))

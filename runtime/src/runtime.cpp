@@ -67,10 +67,10 @@ int64_t rtl_total_for_mode(const perf::Gemm& g, const perf::Array& a, Dataflow d
 }  // namespace
 
 int64_t predicted_descriptor_cycles(const perf::Gemm& g, const gen::Config& cfg, bool dynamic, Dataflow dataflow) {
-  const perf::Array arr{cfg->rows, cfg->cols};
-  const Dataflow d = dataflow != Dataflow::AUTO
-                         ? dataflow
-                         : perf::policy_dataflow(perf::Policy::AutoWsOs, g, arr, cfg.supports_ws(), cfg.supports_os());
+  const perf::Array arr = perf::array_of(cfg);
+  // AUTO: the RTL's choice among the configuration's WS, OS and WSC (where N fits a column group).
+  const Dataflow d =
+      dataflow != Dataflow::AUTO ? dataflow : perf::auto_dataflow(g, arr, cfg.supports_ws(), cfg.supports_os());
   return rtl_total_for_mode(g, arr, d, dynamic);
 }
 
@@ -163,6 +163,13 @@ Runtime::Runtime(Device& device, const golden::QuantConfig& quant)
 }
 
 void check_dataflow(const gen::Config& cfg, Dataflow d) {
+  // WSC runs only GEMMs with N <= cols / col_groups: AUTO picks it per descriptor; forcing it on
+  // every descriptor would have the hardware reject the wider ones (error 7).
+  if (d == Dataflow::WSC)
+    throw UsageError(fmt::format("dataflow WSC cannot be forced on every descriptor: it runs only N <= cols / "
+                                 "col_groups = {} and AUTO chooses it per descriptor; valid: auto{}{}",
+                                 cfg->cols / cfg->col_groups, cfg.supports_ws() ? ", ws" : "",
+                                 cfg.supports_os() ? ", os" : ""));
   if ((d == Dataflow::WS && !cfg.supports_ws()) || (d == Dataflow::OS && !cfg.supports_os()))
     throw UsageError(fmt::format("--dataflow {} is not in this configuration (dataflows \"{}\"); valid: auto{}{}",
                                  d == Dataflow::WS ? "ws" : "os", cfg.supports_os() ? "os" : "ws",
@@ -177,7 +184,7 @@ void Runtime::set_dataflow(Dataflow d) {
 
 Dataflow Runtime::dataflow() const {
   if (forced_ != Dataflow::AUTO) return forced_;
-  if (cfg_.supports_ws() && cfg_.supports_os()) return Dataflow::AUTO;
+  if (cfg_.dataflows().size() > 1) return Dataflow::AUTO;  // two or three of WS, OS, WSC
   return cfg_.supports_ws() ? Dataflow::WS : Dataflow::OS;
 }
 

@@ -40,11 +40,17 @@ TEST(Plan, AGemmThatFitsIsOneDescriptor) {
 }
 
 TEST(Plan, AGemmThatDoesNotFitIsSplitIntoTilesThatFit) {
-  const gen::Config cfg;
+  const gen::Config with_groups;  // the 8x8 defaults: col_groups 4, WSC runs N <= 2
+  gen::ConfigFields f;
+  f.col_groups = 1;
+  const gen::Config no_groups = gen::Config::validate(f);
+  ASSERT_EQ(with_groups->col_groups, 4);
   // SD v1.5 level3 to_k's X W on the 8x8 defaults: A 77 x 768 and B 768 x 1280 exceed 4096 words.
-  for (const auto [m, n, k] : {std::tuple{77, 1280, 768}, std::tuple{768, 4, 77}, std::tuple{4096, 320, 320}}) {
+  for (const gen::Config* c : {&no_groups, &with_groups})
+  for (const auto& [m, n, k] : {std::tuple{77, 1280, 768}, std::tuple{768, 4, 77}, std::tuple{4096, 320, 320}}) {
+    const gen::Config& cfg = *c;
     const GemmPlan p = plan_gemm("g", m, n, k, cfg, true);
-    SCOPED_TRACE(testing::Message() << m << "x" << n << "x" << k);
+    SCOPED_TRACE(testing::Message() << m << "x" << n << "x" << k << ", col_groups " << cfg->col_groups);
     EXPECT_FALSE(p.single);
     EXPECT_LE(p.mt * p.kt, cfg->input_depth);
     EXPECT_LE(p.kt * p.nt, cfg->weight_depth);
@@ -53,8 +59,12 @@ TEST(Plan, AGemmThatDoesNotFitIsSplitIntoTilesThatFit) {
     EXPECT_GE(p.tiles_n * p.nt, n);
     EXPECT_GE(p.tiles_k * p.kt, k);
     EXPECT_LT((p.tiles_m - 1) * p.mt, m);
-    // Never cheaper than the unsplit GEMM would be on unlimited buffers.
-    EXPECT_GE(p.predicted_cycles, predicted_descriptor_cycles({m, n, k}, cfg, false));
+    // Without column groups, never cheaper than the unsplit GEMM would be on unlimited buffers.
+    // With them it can be: tiles of N <= cols / col_groups run on WSC (768x4x77 on 8x8: tiles of
+    // N = 2 take 4884 cycles, the unsplit N = 4 on WS 8092).
+    if (cfg->col_groups == 1) {
+      EXPECT_GE(p.predicted_cycles, predicted_descriptor_cycles({m, n, k}, cfg, false));
+    }
   }
 }
 
@@ -173,6 +183,44 @@ TEST(GoldenDevice, RejectsADescriptorBeyondItsBuffersLikeTheScheduler) {
   d.k = 8;
   d.lda = 8;
   EXPECT_EQ(device->run(d).error, 0);
+}
+
+// WSC (dataflow code 3) runs where the configuration has column groups and N fits one group,
+// else error 7 like the scheduler; AUTO picks among WS, OS and WSC as the RTL's qta_auto does.
+TEST(GoldenDevice, RunsWscWhereNFitsAColumnGroupAndAutoPicksLikeTheRtl) {
+  const gen::Config cfg;  // 8x8, col_groups 4: WSC runs N <= 2
+  const auto device = make_golden_device(cfg);
+  DeviceDescriptor d;
+  d.m = 16;
+  d.n = 2;
+  d.k = 8;
+  d.lda = 8;
+  d.ldb = 2;
+  d.q_base = 64;
+  const perf::Gemm g{16, 2, 8};
+  // WS 8 + 16 + 8 + 8 - 1 = 39; WSC: Mg = 4, 8 + 4 + 8 + 2 - 1 = 21; OS 2 tiles of 31 = 62.
+  ASSERT_EQ(perf::auto_dataflow(g, perf::array_of(cfg), true, true), Dataflow::WSC);
+  for (const Dataflow df : {Dataflow::WSC, Dataflow::AUTO}) {
+    d.dataflow = df;
+    const DeviceCompletion c = device->run(d);
+    EXPECT_EQ(c.error, 0) << to_string(df);
+    EXPECT_FALSE(c.os) << "WSC is a WS variant";
+    EXPECT_EQ(c.compute_cycles, 21u) << to_string(df);
+    EXPECT_EQ(c.cycles, uint64_t(perf::rtl_total_cycles(g, perf::array_of(cfg), Dataflow::WSC, perf::ScaleMode::Explicit)));
+  }
+  d.dataflow = Dataflow::WSC;
+  d.n = 3;  // beyond cols / col_groups
+  d.ldb = 3;
+  EXPECT_EQ(device->run(d).error, 7);
+  gen::ConfigFields f;
+  f.col_groups = 1;
+  const gen::Config no_groups = gen::Config::validate(f);
+  d.n = 2;
+  d.ldb = 2;
+  EXPECT_EQ(make_golden_device(no_groups)->run(d).error, 7) << "no column groups, no WSC";
+  // The runtime never forces WSC on every descriptor (AUTO picks it where it fits).
+  EXPECT_THROW(check_dataflow(cfg, Dataflow::WSC), UsageError);
+  EXPECT_NO_THROW(check_dataflow(cfg, Dataflow::AUTO));
 }
 
 }  // namespace

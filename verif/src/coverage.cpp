@@ -32,6 +32,16 @@ const char* kEdgeBins[] = {
     "scale.dynamic",        // multiplier derived on chip from the result's amax (scale_mode 1)
     "scale.explicit",       // multiplier from the descriptor (scale_mode 0)
 };
+// WSC (WS on column groups), on configurations that have it: a WSC GEMM has one N tile, so it is
+// sampled into these bins rather than the dataflow x shape cross.
+const char* kWscBins[] = {
+    "wsc.ran",              // a WSC GEMM completed (explicit or AUTO)
+    "auto.chose_wsc",       // AUTO picked WSC
+    "wsc.multi_k_tiles",    // K > R: partial sums across K tiles in every group
+    "wsc.short_group",      // M not a multiple of col_groups: the last group(s) stream fewer rows
+    "wsc.full_group",       // N = C / col_groups: every column of every group busy
+    "wsc.transposed",       // op(A) or op(B) transposed
+};
 }  // namespace
 
 std::string Coverage::cross_key(Dataflow df, ShapeClass s, Op a, Op b, Rounding r) {
@@ -39,13 +49,15 @@ std::string Coverage::cross_key(Dataflow df, ShapeClass s, Op a, Op b, Rounding 
                      golden::rounding_name(r));
 }
 
-Coverage::Coverage() {
+Coverage::Coverage(int cols, int col_groups) : wsc_cols_(col_groups > 1 ? cols / col_groups : 0), groups_(col_groups) {
   for (Dataflow df : {Dataflow::WS, Dataflow::OS})
     for (int s = 0; s < kShapeClasses; ++s)
       for (Op a : {Op::N, Op::T})
         for (Op b : {Op::N, Op::T})
           for (Rounding r : {Rounding::RNE, Rounding::SR}) cross_[cross_key(df, ShapeClass(s), a, b, r)] = 0;
   for (const char* e : kEdgeBins) edges_[e] = 0;
+  if (wsc_cols_ > 0)
+    for (const char* e : kWscBins) edges_[e] = 0;
 }
 
 void Coverage::hit(const std::string& edge_bin) {
@@ -55,7 +67,17 @@ void Coverage::hit(const std::string& edge_bin) {
 }
 
 void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& out, const Capacity& cap) {
-  ++cross_.at(cross_key(used, classify(c.m, c.n, c.k, cap), c.op_a, c.op_b, c.rounding));
+  if (used == Dataflow::WSC) {
+    if (wsc_cols_ == 0) throw std::invalid_argument("a WSC GEMM sampled by a coverage model without column groups");
+    hit("wsc.ran");
+    if (c.dataflow == Dataflow::AUTO) hit("auto.chose_wsc");
+    if (c.k > cap.rows) hit("wsc.multi_k_tiles");
+    if (c.m % groups_) hit("wsc.short_group");
+    if (c.n == wsc_cols_) hit("wsc.full_group");
+    if (c.op_a == Op::T || c.op_b == Op::T) hit("wsc.transposed");
+  } else {
+    ++cross_.at(cross_key(used, classify(c.m, c.n, c.k, cap), c.op_a, c.op_b, c.rounding));
+  }
   if (out.amax == 0) hit("acc.amax_zero");
   hit(c.multiplier ? "scale.explicit" : "scale.dynamic");
   if (c.k == 1) hit("shape.k_eq_1");
@@ -63,7 +85,7 @@ void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requa
   if (c.m % cap.rows) hit("shape.m_ragged");
   if (c.n % cap.cols) hit("shape.n_ragged");
   if (c.k % cap.rows) hit("shape.k_ragged");
-  if (c.dataflow == Dataflow::AUTO) hit(used == Dataflow::WS ? "auto.chose_ws" : "auto.chose_os");
+  if (c.dataflow == Dataflow::AUTO && used != Dataflow::WSC) hit(used == Dataflow::WS ? "auto.chose_ws" : "auto.chose_os");
   if (out.amax == 0) return;
   const golden::MatI acc = c.expected_acc();
   const int64_t qmax = golden::qmax_for(cap.q);

@@ -13,7 +13,8 @@ namespace qta::verif {
 
 class Coverage {
  public:
-  Coverage();
+  // cols / col_groups: the configuration's column groups (col_groups > 1 adds the WSC bins).
+  explicit Coverage(int cols = 8, int col_groups = 1);
   // One completed GEMM: the case, the dataflow the hardware actually used (AUTO resolved) and
   // the golden requantization result (for tie, saturation and zero bins).
   void sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& expected, const Capacity& cap);
@@ -38,6 +39,8 @@ class Coverage {
   static std::string cross_key(Dataflow df, ShapeClass s, golden::Op a, golden::Op b, golden::Rounding r);
   std::map<std::string, long> cross_;
   std::map<std::string, long> edges_;
+  int wsc_cols_ = 0;  // C / col_groups, 0 without column groups
+  int groups_ = 1;
 };
 
 }  // namespace qta::verif

@@ -18,6 +18,7 @@ Capacity capacity(const gen::Config& c) {
   Capacity cap;
   cap.rows = c->rows;
   cap.cols = c->cols;
+  cap.col_groups = c->col_groups;
   cap.q = c->data_width;
   cap.input_depth = c->input_depth;
   cap.weight_depth = c->weight_depth;
@@ -126,6 +127,9 @@ GemmCase random_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<
     case ShapeClass::MultiTile: m = R * pick(rng, 1, 3); n = C * pick(rng, 1, 3); k = R * pick(rng, 1, 3); break;
     case ShapeClass::Ragged: m = pick(rng, 1, 3 * R); n = pick(rng, 1, 3 * C); k = pick(rng, 1, 3 * R); break;
   }
+  // The dataflow first: WSC runs only GEMMs whose N fits one column group (cols / col_groups).
+  c.dataflow = dataflows[rng.next_u64() % dataflows.size()];
+  if (c.dataflow == Dataflow::WSC) n = 1 + (n - 1) % std::max(1, cap.cols / cap.col_groups);
   fit(m, n, k, cap);
   c.m = m;
   c.n = n;
@@ -133,7 +137,6 @@ GemmCase random_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<
   c.shape_class = classify(m, n, k, cap);
   c.op_a = (rng.next_u64() & 1) ? Op::T : Op::N;
   c.op_b = (rng.next_u64() & 1) ? Op::T : Op::N;
-  c.dataflow = dataflows[rng.next_u64() % dataflows.size()];
   c.rounding = (rng.next_u64() & 1) ? golden::Rounding::SR : golden::Rounding::RNE;
   c.sr_seed = uint32_t(rng.next_u64() | 1);
   c.distribution = Distribution(rng.next_u64() % kDistributions);

@@ -19,6 +19,7 @@ using qta::Dataflow;  // the tree's one Dataflow enum (qta/dataflow.h)
 // the configuration (capacity(config)); tests may narrow it to bound their shapes.
 struct Capacity {
   int rows = 8, cols = 8;
+  int col_groups = 1;  // WSC: a GEMM's N at most cols / col_groups
   int q = 8;
   int64_t input_depth = 4096, weight_depth = 4096, output_depth = 8192;
   int64_t max_k = 4096;  // largest K the scheduler accepts

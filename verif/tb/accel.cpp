@@ -64,6 +64,7 @@ Task<> Accel::monitor() {
     c.id = top_.done_id_o;
     c.error = top_.done_error_o;
     c.os = top_.done_os_o;
+    c.wsc = top_.done_wsc_o;
     c.cycles = top_.done_cycles_o;
     c.compute_cycles = top_.done_compute_cycles_o;
     c.busy_pe_cycles = top_.done_busy_pe_cycles_o;
@@ -243,7 +244,7 @@ Task<Completion> Accel::wait_done(uint64_t cycles) {
 
 uint64_t Accel::cycle_budget(int64_t m, int64_t n, int64_t k) const {
   const perf::Gemm g{std::max<int64_t>(m, 1), std::max<int64_t>(n, 1), std::max<int64_t>(k, 1)};
-  const perf::Array a{cfg_->rows, cfg_->cols};
+  const perf::Array a = perf::array_of(cfg_);
   return uint64_t(2 * std::max(perf::ws_cycles(g, a), perf::os_cycles(g, a)) + g.m * g.n + 200);
 }
 

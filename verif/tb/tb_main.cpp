@@ -17,12 +17,17 @@
 
 #include "Vqta_top.h"
 #include "qta/harness/verilated_model.h"
+#include "accel.h"
 #include "runtime_server.h"
 #include "tb_coverage.h"
 
 namespace qta::verif {
 Coverage& run_coverage() {
-  static Coverage cov;
+  // The configuration's column groups decide whether the WSC bins exist.
+  static Coverage cov = [] {
+    const gen::Config cfg = load_accel_config();
+    return Coverage(cfg->cols, cfg->col_groups);
+  }();
   return cov;
 }
 

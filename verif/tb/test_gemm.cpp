@@ -45,7 +45,7 @@ Task<GemmRun> check_case(Accel& acc, const GemmCase& c, const std::string& conte
     QTA_FAIL("{}: {} scale: the accelerator used m0 = {}, shift = {}; golden m0 = {}, shift = {} (amax {}; seed {}; "
              "reproduce: {})", context, perf::scale_mode_name(scale_mode_of(c)), r.done.m0, r.done.shift, want.m.m0,
              want.m.n, want.amax, acc.dut().seed(), reproduce_command(acc.dut()));
-  run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, capacity(acc.config()));
+  run_coverage().sample_gemm(c, r.done.ran(), want, capacity(acc.config()));
   co_return r;
 }
 
@@ -207,10 +207,10 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
       const std::string ctx = fmt::format("AUTO M={} N={} K={} {}", s[0], s[1], s[2], perf::scale_mode_name(sm));
       const GemmRun r = co_await check_case(acc, c, ctx);
       const perf::Gemm g{s[0], s[1], s[2]};
-      const perf::Array a{int(R), int(C)};
+      const perf::Array a = perf::array_of(cfg);
       const perf::Dataflow want = perf::auto_dataflow(g, a);
-      if (r.done.os != (want == perf::Dataflow::OS))
-        QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {})", r.done.os ? "OS" : "WS",
+      if (r.done.ran() != want)
+        QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {})", qta::to_string(r.done.ran()),
                  s[0], s[1], s[2], qta::to_string(want), perf::ws_cycles(g, a), perf::os_cycles(g, a));
       QTA_CHECK_EQ(int64_t(r.done.compute_cycles), perf::auto_cycles(g, a));
       if (int64_t(r.done.cycles) != perf::rtl_total_cycles(g, a, want, sm))
@@ -236,7 +236,7 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
       for (int64_t k = 1; k <= 6 * R; ++k) {
         if (m * k > cfg->input_depth || k * n > cfg->weight_depth || 2 * m * n > cfg->output_depth) continue;
         const perf::Gemm g{m, n, k};
-        const perf::Array a{int(R), int(C)};
+        const perf::Array a = perf::array_of(cfg);
         const int64_t diff = perf::os_cycles(g, a) - perf::ws_cycles(g, a);
         if (diff >= -3 && diff <= 3) near.push_back({m, n, k, diff});
       }
@@ -258,14 +258,85 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
     const GemmRun r = co_await check_case(acc, c, fmt::format("AUTO near a tie M={} N={} K={} (OS - WS = {}, {} scale)", x.m,
                                                               x.n, x.k, x.diff, perf::scale_mode_name(scale_mode_of(c))));
     const perf::Gemm g{x.m, x.n, x.k};
-    const perf::Array a{int(R), int(C)};
+    const perf::Array a = perf::array_of(cfg);
     const perf::Dataflow want = perf::auto_dataflow(g, a);
-    if (r.done.os != (want == perf::Dataflow::OS))
+    if (r.done.ran() != want)
       QTA_FAIL("AUTO chose {} for M={} N={} K={} (OS - WS = {} cycles), the cost model {} (seed {}; reproduce: {})",
-               r.done.os ? "OS" : "WS", x.m, x.n, x.k, x.diff, qta::to_string(want), dut.seed(), reproduce_command(dut));
+               qta::to_string(r.done.ran()), x.m, x.n, x.k, x.diff, qta::to_string(want), dut.seed(), reproduce_command(dut));
     QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, want, scale_mode_of(c)));
   }
   dut.log().info("AUTO near its tie: {} shapes (of {} within 3 cycles) agree with the cost model", picked.size(), near.size());
+}
+
+std::vector<Rounding> roundings(const gen::Config& cfg);  // the configuration's rounding modes (below)
+
+// WSC, WS on column groups (docs/interfaces.md section 4): a thin-N GEMM streams col_groups
+// chunks of its M rows side by side. Shapes at the groups' edges: fewer rows than groups (idle
+// groups), a ragged last group, full groups over several K tiles, N = 1 and N = C / col_groups,
+// K = 1; every transpose, both roundings and both scale modes. Each run is bit-exact against the
+// golden model (int32, int8, amax, multiplier), reports WSC, and takes exactly the cost model's
+// cycles with M*N*K busy-PE cycles; AUTO on LoRA thin-N shapes makes the model's choice.
+QTA_TEST(wsc_column_groups_match_golden_and_the_cost_model, .timeout = 40, .timeout_unit = harness::Unit::ms,
+         .suites = {"smoke", "block"}) {
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  if (!cfg.supports_wsc())
+    QTA_SKIP("WSC needs column groups; this configuration has col_groups = {}", cfg->col_groups);
+  const int64_t R = cfg->rows, C = cfg->cols, G = cfg->col_groups, CG = C / G;
+  const perf::Array arr = perf::array_of(cfg);
+  const int64_t shapes[][3] = {{std::max<int64_t>(1, G - 1), 1, R},
+                               {3 * G + 1, CG, 2 * R + 3},
+                               {2 * R * G + 1, std::max<int64_t>(1, CG - 1), 3 * R},
+                               {R * G, CG, 1},
+                               {5, 1, 5 * R + 1}};
+  const auto rounds = roundings(cfg);
+  int run = 0;
+  for (const auto& s : shapes)
+    for (Op oa : {Op::N, Op::T})
+      for (Op ob : {Op::N, Op::T}) {
+        const int64_t m = s[0], n = s[1], k = std::min(s[2], cfg.max_k());
+        if (m * k > cfg->input_depth || k * n > cfg->weight_depth || 2 * m * n > cfg->output_depth) continue;
+        GemmCase c = directed_gemm_case("wsc", dut.seed() + uint64_t(run), m, n, k, oa, ob, Dataflow::WSC,
+                                        rounds[size_t(run) % rounds.size()]);
+        if (run % 3 == 1) c.multiplier = c.expected_out().m;  // EXPLICIT every third run
+        const std::string ctx = fmt::format("WSC M={} N={} K={} A{} B{} {} {}", m, n, k, golden::op_name(oa),
+                                            golden::op_name(ob), golden::rounding_name(c.rounding),
+                                            perf::scale_mode_name(scale_mode_of(c)));
+        const GemmRun r = co_await check_case(acc, c, ctx);
+        ++run;
+        if (r.done.ran() != Dataflow::WSC) QTA_FAIL("{}: ran {}, the descriptor asked for WSC", ctx, to_string(r.done.ran()));
+        const perf::Gemm g{m, n, k};
+        if (int64_t(r.done.compute_cycles) != perf::wsc_cycles(g, arr) ||
+            int64_t(r.done.cycles) != perf::rtl_total_cycles(g, arr, Dataflow::WSC, scale_mode_of(c)))
+          QTA_FAIL("{}: {} cycles ({} compute) from the RTL, the cost model {} ({} compute; seed {}; reproduce: {})", ctx,
+                   r.done.cycles, r.done.compute_cycles, perf::rtl_total_cycles(g, arr, Dataflow::WSC, scale_mode_of(c)),
+                   perf::wsc_cycles(g, arr), dut.seed(), reproduce_command(dut));
+        if (r.done.busy_pe_cycles != uint64_t(m * n * k))
+          QTA_FAIL("{}: {} busy-PE cycles, M*N*K = {}", ctx, r.done.busy_pe_cycles, m * n * k);
+      }
+  if (run < 8) QTA_FAIL("only {} WSC runs fit this configuration's buffers: the test checks too little", run);
+  // AUTO on thin-N LoRA shapes (X A with M = tokens, N = rank): the model's choice, and WSC at
+  // least once (else the comparison is not exercised).
+  int auto_wsc = 0;
+  for (const auto& s : {std::array<int64_t, 3>{4 * R, std::min<int64_t>(CG, 4), 2 * R},
+                        std::array<int64_t, 3>{G * R + 3, 1, R + 1}, std::array<int64_t, 3>{2, CG, 3 * R}}) {
+    if (s[0] * s[2] > cfg->input_depth || s[2] * s[1] > cfg->weight_depth || 2 * s[0] * s[1] > cfg->output_depth) continue;
+    const GemmCase c = directed_gemm_case("wsc_auto", dut.seed(), s[0], s[1], s[2], Op::N, Op::N, Dataflow::AUTO,
+                                          rounds.front());
+    const std::string ctx = fmt::format("AUTO M={} N={} K={}", s[0], s[1], s[2]);
+    const GemmRun r = co_await check_case(acc, c, ctx);
+    const perf::Gemm g{s[0], s[1], s[2]};
+    const Dataflow want = perf::auto_dataflow(g, arr, cfg.supports_ws(), cfg.supports_os());
+    if (r.done.ran() != want)
+      QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {}, OS {}, WSC {} cycles; seed {}; reproduce: {})", ctx,
+               to_string(r.done.ran()), to_string(want), perf::ws_cycles(g, arr), perf::os_cycles(g, arr),
+               perf::wsc_cycles(g, arr), dut.seed(), reproduce_command(dut));
+    QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, arr, want, scale_mode_of(c)));
+    auto_wsc += want == Dataflow::WSC;
+  }
+  if (auto_wsc == 0) QTA_FAIL("AUTO chose WSC for none of the thin-N shapes: the three-way choice is not exercised");
+  dut.log().info("WSC: {} runs bit-exact with the model's cycles; AUTO chose WSC {} times", run, auto_wsc);
 }
 
 QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
@@ -358,7 +429,7 @@ QTA_TEST(dynamic_scale_gemm_the_host_never_computed, .timeout = 10, .timeout_uni
         QTA_FAIL("{}: amax {}, m0 {}, shift {} from the RTL; golden amax {}, m0 {}, shift {} (seed {}; reproduce: {})",
                  ctx, done.amax, done.m0, done.shift, want.amax, want.m.m0, want.m.n, dut.seed(), reproduce_command(dut));
       const perf::Gemm g{M, N, K};
-      const perf::Array arr{cfg->rows, cfg->cols};
+      const perf::Array arr = perf::array_of(cfg);
       QTA_CHECK_EQ(int64_t(done.cycles), perf::rtl_total_cycles(g, arr, df, perf::ScaleMode::Dynamic));
       run_coverage().hit("scale.dynamic");
     }
@@ -612,7 +683,19 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
   with("C beyond the output buffer", "illegal.address_range", OUT_RANGE, [&](Descriptor& d) { d.c_base = uint32_t(cfg->output_depth - 1); });
   with("Q at 2^32 - 1", "illegal.address_range", OUT_RANGE, [](Descriptor& d) { d.q_base = 0xffffffffu; });
   with("C and Q regions overlap", "illegal.address_range", OUT_RANGE, [](Descriptor& d) { d.q_base = d.c_base + 1; });
-  with("dataflow code 3", "illegal.unsupported_mode", DATAFLOW, [](Descriptor& d) { d.dataflow = 3; });
+  if (cfg.supports_wsc()) {
+    // WSC is legal only where N fits one column group.
+    const int64_t cg = cfg->cols / cfg->col_groups;
+    with("WSC with N one wider than a column group", "illegal.unsupported_mode", DATAFLOW, [&](Descriptor& d) {
+      d.dataflow = 3;
+      d.n = cg + 1;
+      d.ldb = uint32_t(d.n);
+      d.q_base = uint32_t(d.m * d.n);  // C and Q side by side, as for the legal case
+    });
+  } else {
+    with("WSC (code 3) on a build without column groups", "illegal.unsupported_mode", DATAFLOW,
+         [](Descriptor& d) { d.dataflow = 3; });
+  }
   if (cfg.supports_sr())
     with("SR with seed 0", "illegal.unsupported_mode", SEED, [](Descriptor& d) {
       d.rounding = Rounding::SR;
@@ -678,7 +761,7 @@ QTA_TEST(status_registers_reset_and_counters_accumulate, .timeout = 5, .timeout_
   QTA_CHECK_EQ(acc.busy(), false);
   QTA_CHECK_EQ(acc.desc_ready(), true);
   const int64_t R = cfg->rows, C = cfg->cols;
-  const perf::Array a{int(R), int(C)};
+  const perf::Array a = perf::array_of(cfg);
   uint64_t cycles = 0, compute = 0, busy = 0;
   int n = 0;
   // Two multi-tile GEMMs per supported dataflow, waited for one at a time.
@@ -823,7 +906,7 @@ QTA_TEST(queue_overlaps_requantization_with_the_next_compute, .timeout = 20, .ti
   co_await acc.start();
   const auto& cfg = acc.config();
   const int64_t R = cfg->rows, C = cfg->cols;
-  const perf::Array arr{R, C};
+  const perf::Array arr = perf::array_of(cfg);
   const Dataflow df = supported(cfg).front();
   // Shapes sized to the configuration: the large one's requantization pass (big_m * 2C / C
   // cycles) outlasts the tiny one's compute (about 2R + C cycles plus control), so the tiny

@@ -29,11 +29,13 @@ void check_and_sample(const GemmCase& c, const GemmRun& r, const std::string& ct
              ctx, perf::scale_mode_name(scale_mode_of(c)), r.done.m0, r.done.shift, want.m.m0, want.m.n, want.amax,
              dut.seed(), reproduce_command(dut));
   const perf::Gemm g{c.m, c.n, c.k};
-  const perf::Array a{int(cfg->rows), int(cfg->cols)};
-  const Dataflow ran = r.done.os ? Dataflow::OS : Dataflow::WS;
-  if (c.dataflow == Dataflow::AUTO && cfg.supports_ws() && cfg.supports_os() && ran != perf::auto_dataflow(g, a))
-    QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {} cycles, OS {}; seed {}; reproduce: {})", ctx, qta::to_string(ran),
-             qta::to_string(perf::auto_dataflow(g, a)), perf::ws_cycles(g, a), perf::os_cycles(g, a), dut.seed(),
+  const perf::Array a = perf::array_of(cfg);
+  const Dataflow ran = r.done.ran();
+  const Dataflow model = perf::auto_dataflow(g, a, cfg.supports_ws(), cfg.supports_os());
+  if (c.dataflow == Dataflow::AUTO && ran != model)
+    QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {} cycles, OS {}, WSC {}; seed {}; reproduce: {})", ctx,
+             qta::to_string(ran), qta::to_string(model), perf::ws_cycles(g, a), perf::os_cycles(g, a),
+             perf::wsc_fits(g, a) ? fmt::format("{}", perf::wsc_cycles(g, a)) : std::string("does not fit"), dut.seed(),
              reproduce_command(dut));
   if (c.dataflow != Dataflow::AUTO && ran != c.dataflow)
     QTA_FAIL("{}: ran {}, the descriptor asked for {}", ctx, qta::to_string(ran), qta::to_string(c.dataflow));
@@ -43,7 +45,7 @@ void check_and_sample(const GemmCase& c, const GemmRun& r, const std::string& ct
              perf::rtl_total_cycles(g, a, ran, sm), perf::scale_mode_name(sm), dut.seed(), reproduce_command(dut));
   if (r.done.busy_pe_cycles != uint64_t(c.m * c.n * c.k))
     QTA_FAIL("{}: {} busy-PE cycles, M*N*K = {}", ctx, r.done.busy_pe_cycles, c.m * c.n * c.k);
-  run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, want, cap);
+  run_coverage().sample_gemm(c, ran, want, cap);
 }
 
 }  // namespace
@@ -57,7 +59,8 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms, .suit
   std::vector<Dataflow> flows;
   if (cfg.supports_ws()) flows.push_back(Dataflow::WS);
   if (cfg.supports_os()) flows.push_back(Dataflow::OS);
-  if (cfg.supports_ws() && cfg.supports_os()) flows.push_back(Dataflow::AUTO);
+  if (cfg.supports_wsc()) flows.push_back(Dataflow::WSC);  // random_gemm_case keeps N <= C/G for it
+  if (cfg.supports_ws() && (cfg.supports_os() || cfg.supports_wsc())) flows.push_back(Dataflow::AUTO);
   Capacity cap = capacity(cfg);
   // Keep each case small enough for a quick run: a few tiles per dimension.
   cap.input_depth = std::min<int64_t>(cap.input_depth, 24 * cfg->rows * cfg->rows);

@@ -50,6 +50,7 @@ struct ConfigFields {
   int64_t output_depth = kDerived;
   int banks = 1;
   int queue_depth = 4;
+  int col_groups = 0;  // kDerived: derived_col_groups
   Dataflows dataflows = Dataflows::Both;
   RoundingModes rounding = RoundingModes::Both;
   Mutation mutation = Mutation::None;
@@ -92,7 +93,8 @@ class Config {
   bool supports_os() const { return f_.dataflows != Dataflows::WS; }
   bool supports_rne() const { return f_.rounding != RoundingModes::SR; }
   bool supports_sr() const { return f_.rounding != RoundingModes::RNE; }
-  std::vector<Dataflow> dataflows() const;  // WS and/or OS
+  bool supports_wsc() const { return f_.col_groups > 1; }  // WS on column groups (implies WS)
+  std::vector<Dataflow> dataflows() const;  // WS, OS and/or WSC: the explicit ones it accepts
   int64_t max_k() const;                    // largest K whose sums fit the accumulator
 
  private:
@@ -133,6 +135,9 @@ std::string config_hash_hex(const Config& c);  // 16 lowercase hex digits
 // Smallest legal buffer depths for an array (one R x C tile; the output buffer holds the
 // int32 tile and its requantized copy).
 int64_t min_input_depth(int rows, int cols);
+// The column groups of the WSC dataflow when the configuration does not say: 4 when cols is a
+// multiple of 4 and at least 8 and the array runs WS, else 1 (no WSC).
+int derived_col_groups(int cols, bool supports_ws);
 int64_t min_weight_depth(int rows, int cols);
 int64_t min_output_depth(int rows, int cols);
 // Depths used when a configuration leaves them out (docs/config.md): 8 (operands) and 16

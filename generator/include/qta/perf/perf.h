@@ -8,9 +8,13 @@
 
 #include "qta/dataflow.h"
 
+namespace qta::gen {
+class Config;
+}
+
 namespace qta::perf {
 
-using qta::Dataflow;  // WS or OS here; AUTO resolves to one of them (auto_dataflow)
+using qta::Dataflow;  // WS, OS or WSC here; AUTO resolves to one of them (auto_dataflow)
 
 struct Array {
   int64_t rows = 8;  // R
@@ -21,6 +25,8 @@ struct Array {
   // The requantization pass runs in its own stage (qta_finish) beside the next descriptor's
   // compute. false: the wave-1 array, one descriptor after the other.
   bool two_stage = true;
+  // Column groups of the WSC dataflow (configuration field col_groups; 1: the array has no WSC).
+  int64_t col_groups = 1;
 };
 struct Gemm {
   int64_t m = 0, n = 0, k = 0;
@@ -36,18 +42,33 @@ int64_t ws_cycles(const Gemm& g, const Array& a);
 int64_t ws_period(const Gemm& g, const Array& a);
 // OS: ceil(M/R) * ceil(N/C) tiles of K + R + C - 1 + R cycles.
 int64_t os_cycles(const Gemm& g, const Array& a);
-// AUTO: WS when ws_cycles <= os_cycles.
-Dataflow auto_dataflow(const Gemm& g, const Array& a);
+// WSC, WS on column groups (G = col_groups, Cg = C / G, Mg = ceil(M / G)): for N <= Cg, group g
+// of Cg columns holds the same K x N weight tile as the others and streams rows g*Mg .. of op(A)
+// from its own R input lanes; the tiles are the K tiles, one every P = max(Mg, R, 2) cycles, and
+// the groups' results leave together Cg - 1 cycles after their last row reaches the bottom:
+// R + (ceil(K/R) - 1) * P + Mg + R + Cg - 1.
+bool wsc_fits(const Gemm& g, const Array& a);  // col_groups > 1 and N <= C / col_groups
+int64_t wsc_cycles(const Gemm& g, const Array& a);  // throws std::invalid_argument if !wsc_fits
+int64_t wsc_period(const Gemm& g, const Array& a);  // max(Mg, R, 2)
+// The array cycles of g on dataflow d (WS, OS or WSC; AUTO throws std::invalid_argument).
+int64_t compute_cycles(const Gemm& g, const Array& a, Dataflow d);
+// AUTO (the RTL's qta_auto): the fewest cycles among WS, OS and, where wsc_fits, WSC, of the
+// dataflows the configuration has (WSC needs WS); ties go to WS, then WSC, then OS. On an array
+// without column groups that has both: WS when ws_cycles <= os_cycles.
+Dataflow auto_dataflow(const Gemm& g, const Array& a, bool has_ws = true, bool has_os = true);
 int64_t auto_cycles(const Gemm& g, const Array& a);
 // The fewest cycles any dataflow or partition of this array can take for g with the buffers'
 // ports as generated: every MAC on a PE (M*N*K / (R*C)), every element of op(A) through the
-// input buffer's R read lanes (M*K / R), of op(B) through the weight buffer's C lanes (K*N / C),
-// every result through C output lanes (M*N / C). A thin GEMM is bound by its large operand or
-// its result, not by the PEs (fractional, like the ideal). `lanes` multiplies every port's lanes
-// (lanes * R of op(A), lanes * C of op(B) and of results): 1 is the generated RTL; 2 and 4 are the
-// least an array with that much wider buffer ports could take, whatever its dataflow or
-// partitioning (qta perf's port_bound_x2 / _x4 rows: how wide the ports must be for a target).
+// input buffer's G*R read lanes (M*K / (G*R), G = col_groups: WSC gives every column group its
+// own R lanes), of op(B) through the weight buffer's C lanes (K*N / C), every result through C
+// output lanes (M*N / C). A thin GEMM is bound by its large operand or its result, not by the
+// PEs (fractional, like the ideal). `lanes` multiplies every port's lanes (lanes * G*R of op(A),
+// lanes * C of op(B) and of results): 1 is the generated RTL; 2 and 4 are the least an array
+// with that much wider buffer ports could take, whatever its dataflow or partitioning (qta
+// perf's port_bound_x2 / _x4 rows: how wide the ports must be for a target).
 double port_bound_cycles(const Gemm& g, const Array& a, int64_t lanes = 1);
+// The array of a configuration: rows, cols, col_groups (the generated RTL: pipelined, two stages).
+Array array_of(const gen::Config& c);
 // Useful MACs / (R * C * cycles).
 double utilization(const Gemm& g, const Array& a, int64_t cycles);
 
@@ -109,12 +130,17 @@ Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s = Sca
 // between them. `supported` says whether a configuration with these dataflows can run it.
 // Wave1WsOnly / Wave1AutoWsOs: the same on the wave-1 array (WS tile by tile, no longer
 // generated), the reference the pipelined array's gain is measured against.
-enum class Policy { WsOnly, OsOnly, AutoWsOs, Wave1WsOnly, Wave1AutoWsOs };
-const char* policy_name(Policy p);  // "ws_only", "os_only", "auto_ws_os", "wave1_ws_only", "wave1_auto_ws_os"
+// Auto: the generated RTL's AUTO, over WS, OS and WSC (on an array with col_groups > 1);
+// AutoWsOs: the choice between WS and OS only (the array before column groups).
+enum class Policy { WsOnly, OsOnly, AutoWsOs, Auto, Wave1WsOnly, Wave1AutoWsOs };
+// "ws_only", "os_only", "auto_ws_os", "auto_ws_os_wsc", "wave1_ws_only", "wave1_auto_ws_os"
+const char* policy_name(Policy p);
 bool policy_supported(Policy p, bool has_ws, bool has_os);
-// The dataflow the policy runs g with (AutoWsOs: auto_dataflow, or the only one configured).
+// The dataflow the policy runs g with (Auto, AutoWsOs: auto_dataflow on policy_array, or the
+// only one configured).
 Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, bool has_os);
-// The array a policy runs on: a itself, or the wave-1 array for the Wave1 policies.
+// The array a policy runs on: a itself (Auto), a without column groups (WsOnly, OsOnly,
+// AutoWsOs), or the wave-1 array for the Wave1 policies.
 Array policy_array(Policy p, const Array& a);
 
 // One GEMM step of a LoRA layer (docs/interfaces.md section 3).

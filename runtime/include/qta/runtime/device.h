@@ -40,7 +40,7 @@ struct DeviceDescriptor {
 struct DeviceCompletion {
   uint32_t id = 0;
   int error = 0;          // docs/rtl.md error codes; 0 = done
-  bool os = false;        // the dataflow it ran
+  bool os = false;        // the dataflow it ran: OS (WS and WSC: false)
   uint64_t cycles = 0, compute_cycles = 0, busy_pe_cycles = 0;
   int64_t amax = 0;
   golden::FixedPoint multiplier;  // the one the quantizer used
