@@ -31,6 +31,8 @@ test: build
 bench-dataflow: build
 	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config paper_64x64 --rank 4 --exact --out out/bench_dataflow_rank4
 	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config paper_64x64 --rank 64 --exact --out out/bench_dataflow_rank64
+	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config lora_64x64 --rank 4 --exact --out out/bench_dataflow_lora_rank4
+	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config lora_64x64 --rank 64 --exact --out out/bench_dataflow_lora_rank64
 
 clean:
 	rm -rf $(BUILD)

@@ -211,6 +211,10 @@ const std::vector<ConfigField>& config_fields() {
               "1, 2, 4, 8 or 16, dividing cols; 1 if dataflows is os; 0 = derived",
               "column groups of the WSC dataflow: a GEMM with N <= cols/col_groups runs col_groups chunks of "
               "its M rows side by side (the input buffer gets col_groups*rows read lanes); 1 = no WSC"),
+      integer("requant_lanes", &ConfigFields::requant_lanes, 0, 512, "cols",
+              "cols, 2*cols, 4*cols or 8*cols, at most 512; 0 = derived",
+              "lanes of the requantization pass (qta_finish, qta_quantizer): output-buffer read and write lanes "
+              "of the second stage, which takes ceil(M*N/requant_lanes) cycles per descriptor"),
       choice("dataflows", &ConfigFields::dataflows, kDataflowNames,
              "dataflows the scheduler accepts; AUTO chooses among them"),
       choice("rounding", &ConfigFields::rounding, kRoundingNames, "rounding modes the quantizer accepts"),
@@ -258,6 +262,11 @@ Config Config::validate(ConfigFields c) {
   if (c.col_groups > 1 && c.dataflows == Dataflows::OS)
     fail(fmt::format("field 'col_groups' = {} needs the WS dataflow, but dataflows = os; valid: 1 (or 0 = derived)",
                      c.col_groups));
+  if (c.requant_lanes == kDerived) c.requant_lanes = c.cols;
+  if (c.requant_lanes % c.cols != 0 || !is_power_of_two(c.requant_lanes / c.cols) || c.requant_lanes / c.cols > 8)
+    fail(fmt::format("field 'requant_lanes' = {} is not cols = {} times 1, 2, 4 or 8; valid: {}, {}, {} or {} "
+                     "(at most 512; 0 = derived)",
+                     c.requant_lanes, c.cols, c.cols, 2 * c.cols, 4 * c.cols, 8 * c.cols));
   if (c.input_depth == kDerived) c.input_depth = default_input_depth(c.rows, c.cols);
   if (c.weight_depth == kDerived) c.weight_depth = default_weight_depth(c.rows, c.cols);
   if (c.output_depth == kDerived) c.output_depth = default_output_depth(c.rows, c.cols);

@@ -70,6 +70,7 @@ Array array_of(const gen::Config& c) {
   a.rows = c->rows;
   a.cols = c->cols;
   a.col_groups = c->col_groups;
+  a.requant_lanes = c->requant_lanes;
   return a;
 }
 
@@ -91,7 +92,7 @@ const char* scale_mode_name(ScaleMode s) { return s == ScaleMode::Dynamic ? "dyn
 namespace {
 // The requantization pass, control, and the dynamic multiplier's derivation.
 int64_t requant_control_cycles(const Gemm& g, const Array& a, ScaleMode s) {
-  return ceil_div(g.m * g.n, a.cols) + 5 + (s == ScaleMode::Dynamic ? kScaleCycles : 0);
+  return ceil_div(g.m * g.n, a.finish_lanes()) + 5 + (s == ScaleMode::Dynamic ? kScaleCycles : 0);
 }
 }  // namespace
 
@@ -114,7 +115,7 @@ QueueTiming queue_timing(const std::vector<QueuedGemm>& queue, const Array& a) {
     const int64_t clear = (q.waits ? std::max(check, fin_idle) : check) + 1;
     // The wave-1 array: the next descriptor's CHECK follows the previous one's DONE.
     const int64_t handover = a.two_stage ? std::max(clear + compute + 1, fin_idle) : clear + compute + 1;
-    const int64_t done = handover + (q.scale == ScaleMode::Dynamic ? kScaleCycles : 0) + ceil_div(g.m * g.n, a.cols) + 2;
+    const int64_t done = handover + (q.scale == ScaleMode::Dynamic ? kScaleCycles : 0) + ceil_div(g.m * g.n, a.finish_lanes()) + 2;
     t.cycles.push_back(done - check + 1);
     t.added.push_back(first_check < 0 ? done - check + 1 : done - last_done);
     if (first_check < 0) first_check = check;
@@ -184,7 +185,10 @@ Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, b
 Array policy_array(Policy p, const Array& a) {
   Array r = a;
   if (p != Policy::Auto) r.col_groups = 1;
-  if (p == Policy::Wave1WsOnly || p == Policy::Wave1AutoWsOs) r.ws_pipelined = r.two_stage = false;
+  if (p == Policy::Wave1WsOnly || p == Policy::Wave1AutoWsOs) {
+    r.ws_pipelined = r.two_stage = false;
+    r.requant_lanes = 0;  // the wave-1 array requantized C elements per cycle
+  }
   return r;
 }
 

@@ -125,6 +125,27 @@ TEST(Config, RejectsOutOfRangeNamingFieldValueAndRange) {
   expect_usage_error({{"rows", 5000000000LL}}, {"'rows'", "5000000000"});
 }
 
+// col_groups (WSC) and requant_lanes: derived from the array and the dataflows, and every
+// value that would not generate a working array rejected with the valid ones named.
+TEST(Config, ColumnGroupsAndRequantLanesAreDerivedAndChecked) {
+  const Config d = config_from_json({{"rows", 8}, {"cols", 8}});
+  EXPECT_EQ(d->col_groups, 4);     // cols a multiple of 4, >= 8, WS
+  EXPECT_EQ(d->requant_lanes, 8);  // cols
+  EXPECT_TRUE(d.supports_wsc());
+  EXPECT_EQ(config_from_json({{"cols", 6}})->col_groups, 1);                  // not a multiple of 4
+  EXPECT_EQ(config_from_json({{"cols", 4}})->col_groups, 1);                  // too narrow
+  EXPECT_EQ(config_from_json({{"dataflows", "os"}})->col_groups, 1);          // WSC is a WS
+  EXPECT_EQ(config_from_json({{"cols", 64}, {"col_groups", 16}})->col_groups, 16);
+  EXPECT_EQ(config_from_json({{"cols", 16}, {"requant_lanes", 128}})->requant_lanes, 128);
+  expect_usage_error({{"col_groups", 3}}, {"'col_groups'", "= 3", "dividing cols"});
+  expect_usage_error({{"cols", 12}, {"col_groups", 8}}, {"'col_groups'", "= 8", "cols = 12"});
+  expect_usage_error({{"col_groups", 32}}, {"'col_groups'", "32", "1, 2, 4, 8 or 16"});
+  expect_usage_error({{"col_groups", 4}, {"dataflows", "os"}}, {"'col_groups'", "= 4", "dataflows = os"});
+  expect_usage_error({{"requant_lanes", 12}}, {"'requant_lanes'", "= 12", "8, 16, 32 or 64"});
+  expect_usage_error({{"requant_lanes", 24}}, {"'requant_lanes'", "= 24", "times 1, 2, 4 or 8"});
+  expect_usage_error({{"cols", 128}, {"requant_lanes", 1024}}, {"'requant_lanes'", "1024"});
+}
+
 TEST(Config, RejectsBufferSmallerThanOneTile) {
   // 16 x 16 array: one tile of A or B is 256 elements, the output holds two 256-word tiles.
   expect_usage_error({{"rows", 16}, {"cols", 16}, {"input_depth", 255}}, {"'input_depth'", "255", "256.."});
@@ -175,6 +196,7 @@ TEST(Config, HashIsFnv1aOfCanonicalJsonAndSeesEveryField) {
     else changed[key] = key == "mutation" ? "pe_drop_acc_msb" : "ws";
     if (key == "rounding") changed[key] = "sr";
     if (key == "acc_width") changed[key] = 16;
+    if (key == "cols") changed["requant_lanes"] = 0;  // a multiple of cols: derived again
     EXPECT_NE(qta::gen::config_hash(config_from_json(changed)), qta::gen::config_hash(c)) << key;
   }
 }

@@ -173,6 +173,28 @@ TEST(Perf, RtlTotalAddsRequantPassControlAndTheDynamicScale) {
   EXPECT_STREQ(scale_mode_name(ScaleMode::Explicit), "explicit");
 }
 
+// requant_lanes: the requantization pass takes ceil(M*N / requant_lanes) cycles (0: cols), in
+// one descriptor's total and in the queue, where a wider pass hides behind the next compute.
+TEST(Perf, RequantLanesShortenTheRequantizationPass) {
+  Array a{8, 8};
+  EXPECT_EQ(a.finish_lanes(), 8);
+  a.requant_lanes = 32;
+  EXPECT_EQ(a.finish_lanes(), 32);
+  // 13x11x19 OS: 168 compute, ceil(143 / 32) = 5 (8 lanes: 18), 5 control, 34 scale.
+  EXPECT_EQ(rtl_total_cycles({13, 11, 19}, a, Dataflow::OS, ScaleMode::Explicit), 168 + 5 + 5);
+  EXPECT_EQ(rtl_total_cycles({13, 11, 19}, a, Dataflow::OS), 168 + 5 + 5 + 34);
+  EXPECT_EQ(breakdown({13, 11, 19}, a, Dataflow::OS, ScaleMode::Explicit).requant_control, 5 + 5);
+  // The finish-bound pair of the queue test below (64x64x1 DYNAMIC, compute 535): with 32 lanes
+  // the pass is 128 cycles, so the second descriptor no longer waits: hand-over 538, DONE
+  // 538 + 34 + 128 + 2 = 702; the second CLEAR 541, hand-over 1077, DONE 1241.
+  const QueuedGemm big{{64, 64, 1}, Dataflow::WS, ScaleMode::Dynamic, false};
+  const QueueTiming t = queue_timing({big, big}, a);
+  EXPECT_EQ(t.cycles[0], 702);
+  EXPECT_EQ(t.total, 1241);
+  const Array eight{8, 8};
+  EXPECT_LT(t.total, queue_timing({big, big}, eight).total);
+}
+
 TEST(Perf, LoraStepsHaveTheSection3Shapes) {
   const auto steps = lora_steps(4096, 320, 640, 4);
   ASSERT_EQ(steps.size(), 8u);

@@ -908,10 +908,11 @@ QTA_TEST(queue_overlaps_requantization_with_the_next_compute, .timeout = 20, .ti
   const int64_t R = cfg->rows, C = cfg->cols;
   const perf::Array arr = perf::array_of(cfg);
   const Dataflow df = supported(cfg).front();
-  // Shapes sized to the configuration: the large one's requantization pass (big_m * 2C / C
-  // cycles) outlasts the tiny one's compute (about 2R + C cycles plus control), so the tiny
-  // one's hand-over waits at every array size.
-  const int64_t big_m = (2 * R + C + 48) / 2 + 1;
+  // Shapes sized to the configuration: the large one's requantization pass (big_m * 2C / L
+  // cycles, L = requant_lanes) outlasts the tiny one's compute (about 2R + C cycles plus
+  // control), so the tiny one's hand-over waits at every array size and lane count.
+  const int64_t lanes = arr.finish_lanes();
+  const int64_t big_m = ((2 * R + C + 48) * lanes + 2 * C - 1) / (2 * C) + 1;
   struct Item {
     int64_t m, n, k;
     bool overlap_previous;

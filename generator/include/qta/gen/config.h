@@ -51,6 +51,7 @@ struct ConfigFields {
   int banks = 1;
   int queue_depth = 4;
   int col_groups = 0;  // kDerived: derived_col_groups
+  int requant_lanes = 0;  // kDerived: cols
   Dataflows dataflows = Dataflows::Both;
   RoundingModes rounding = RoundingModes::Both;
   Mutation mutation = Mutation::None;

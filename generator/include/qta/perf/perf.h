@@ -27,6 +27,9 @@ struct Array {
   bool two_stage = true;
   // Column groups of the WSC dataflow (configuration field col_groups; 1: the array has no WSC).
   int64_t col_groups = 1;
+  // Lanes of the requantization pass (configuration field requant_lanes; 0: cols).
+  int64_t requant_lanes = 0;
+  int64_t finish_lanes() const { return requant_lanes > 0 ? requant_lanes : cols; }
 };
 struct Gemm {
   int64_t m = 0, n = 0, k = 0;
@@ -140,7 +143,7 @@ bool policy_supported(Policy p, bool has_ws, bool has_os);
 // only one configured).
 Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, bool has_os);
 // The array a policy runs on: a itself (Auto), a without column groups (WsOnly, OsOnly,
-// AutoWsOs), or the wave-1 array for the Wave1 policies.
+// AutoWsOs), or the wave-1 array for the Wave1 policies (also C requantization lanes).
 Array policy_array(Policy p, const Array& a);
 
 // One GEMM step of a LoRA layer (docs/interfaces.md section 3).
