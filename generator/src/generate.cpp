@@ -129,7 +129,7 @@ const std::vector<std::string>& module_names() {
   static const std::vector<std::string> names = {"qta_delay",   "qta_pe",     "qta_array",
                                                  "qta_buffer",  "qta_fifo",   "qta_requant",
                                                  "qta_quantizer", "qta_amax",     "qta_recip",
-                                                 "qta_auto",      "qta_scheduler", "qta_finish",
+                                                 "qta_auto_pick", "qta_auto",      "qta_scheduler", "qta_finish",
                                                  "qta_top"};
   return names;
 }

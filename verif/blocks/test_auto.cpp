@@ -42,9 +42,10 @@ struct AutoTb {
         ran(dut.signal(top.dataflow_o, "dataflow_o", kCount * 2)),
         ws_cycles(dut.signal(top.ws_cycles_o, "ws_cycles_o", kCount * 64)),
         os_cycles(dut.signal(top.os_cycles_o, "os_cycles_o", kCount * 64)),
-        wsc_cycles(dut.signal(top.wsc_cycles_o, "wsc_cycles_o", kCount * 64)) {}
+        wsc_cycles(dut.signal(top.wsc_cycles_o, "wsc_cycles_o", kCount * 64)),
+        wsc_fits(dut.signal(top.wsc_fits_o, "wsc_fits_o", kCount)) {}
   Vqta_auto_variants& top;
-  Signal m, n, k, df, ran, ws_cycles, os_cycles, wsc_cycles;
+  Signal m, n, k, df, ran, ws_cycles, os_cycles, wsc_cycles, wsc_fits;
 };
 
 uint64_t word64(const std::vector<uint32_t>& w, int i) { return uint64_t(w[2 * i]) | uint64_t(w[2 * i + 1]) << 32; }
@@ -63,6 +64,7 @@ Task<void> check_shape(Dut& dut, AutoTb& tb, int64_t m, int64_t n, int64_t k, Pi
     co_await Timer(1, Unit::ns);
     const auto ws = tb.ws_cycles.words(), os = tb.os_cycles.words(), wsc = tb.wsc_cycles.words();
     const uint64_t ran_bits = tb.ran.value();
+    const uint64_t fits_bits = tb.wsc_fits.value();
     for (int v = 0; v < kCount; ++v) {
       const Variant& var = kVariants[v];
       const perf::Gemm g{m, n, k};
@@ -77,6 +79,9 @@ Task<void> check_shape(Dut& dut, AutoTb& tb, int64_t m, int64_t n, int64_t k, Pi
         QTA_FAIL("{}: ws_cycles {} from the RTL, the cost model {}", where(), word64(ws, v), perf::ws_cycles(g, a));
       if (int64_t(word64(os, v)) != perf::os_cycles(g, a))
         QTA_FAIL("{}: os_cycles {} from the RTL, the cost model {}", where(), word64(os, v), perf::os_cycles(g, a));
+      const bool fits = perf::wsc_fits(g, a) && var.ws;  // WSC is a WS: never on an OS-only array
+      if (bool((fits_bits >> v) & 1) != fits)
+        QTA_FAIL("{}: wsc_fits {} from the RTL, the cost model {}", where(), (fits_bits >> v) & 1, fits);
       if (perf::wsc_fits(g, a) && int64_t(word64(wsc, v)) != perf::wsc_cycles(g, a))
         QTA_FAIL("{}: wsc_cycles {} from the RTL, the cost model {}", where(), word64(wsc, v), perf::wsc_cycles(g, a));
       // WS (0), OS (1) and WSC (3) pass through (the scheduler rejects an unsupported one

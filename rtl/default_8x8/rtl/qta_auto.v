@@ -32,7 +32,8 @@ module qta_auto #(
   input  wire [1:0]  dataflow_i,
   output wire [63:0] ws_cycles_o,
   output wire [63:0] os_cycles_o,
-  output wire [63:0] wsc_cycles_o,  // meaningful where N <= C/G and G > 1
+  output wire [63:0] wsc_cycles_o,  // meaningful where wsc_fits_o
+  output wire        wsc_fits_o,    // G > 1, WS configured and N <= C/G
   output wire [1:0]  dataflow_o     // what the descriptor runs: 0 WS, 1 OS, 3 WSC
 );
   localparam integer CW = 50;
@@ -76,12 +77,8 @@ module qta_auto #(
   assign wsc_cycles_o = {{(64-CW){1'b0}}, wsc_total};
   wire wsc_fits = (G > 1) && (SUPPORT_WS != 0) && (n_w <= cg_w);
 
-  // AUTO: candidates in the tie order WS, WSC, OS.
-  wire        has_ws = SUPPORT_WS != 0;
-  wire        has_os = SUPPORT_OS != 0;
-  wire        pick_wsc_over_ws = wsc_fits && (!has_ws || wsc_total < ws_total);
-  wire [CW-1:0] best_ws = pick_wsc_over_ws ? wsc_total : ws_total;  // of the WS kinds
-  wire        pick_os = has_os && (!has_ws || os_total < best_ws);
-  wire [1:0]  auto_df = pick_os ? 2'd1 : (pick_wsc_over_ws ? 2'd3 : 2'd0);
-  assign dataflow_o = (dataflow_i == 2'd2) ? auto_df : dataflow_i;
+  assign wsc_fits_o = wsc_fits;
+  qta_auto_pick #(.CW(CW), .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS)) u_pick (
+    .ws_cycles_i(ws_total), .os_cycles_i(os_total), .wsc_cycles_i(wsc_total), .wsc_fits_i(wsc_fits),
+    .dataflow_i(dataflow_i), .dataflow_o(dataflow_o));
 endmodule

@@ -204,21 +204,35 @@ module qta_scheduler #(
   end
 
   // The dataflow: qta_auto evaluates the cost formulas of docs/interfaces.md section 4 (the
-  // same as qta::perf) for AUTO; WS, OS and WSC descriptors pass through.
-  wire [1:0] choice;  // 0 WS, 1 OS, 3 WSC
-  wire [63:0] ws_cost_unused, os_cost_unused, wsc_cost_unused;  // the counters count the cycles
+  // same as qta::perf) in CHECK and the scheduler registers the three cycle counts; in CLEAR
+  // qta_auto_pick compares the registered counts (AUTO) or passes an explicit WS, OS or WSC
+  // through, and the array takes the mode for the descriptor's first LOAD / STREAM cycle. The
+  // formulas and the comparison were one combinational path, the accelerator's critical one
+  // (docs/synthesis.md).
+  localparam integer CW = 50;  // qta_auto's cycle counts (zero-extended to 64)
+  wire [63:0] ws_cost, os_cost, wsc_cost;
+  wire        wsc_fits;
+  wire [1:0]  choice_unused;   // qta_auto's own decision, the block-tested one, is the same
   qta_auto #(.R(R), .C(C), .G(G), .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS)) u_auto (
     .m_i         (d_m_q[15:0]),  // the descriptor's 16-bit fields, zero-extended in d_*_q
     .n_i         (d_n_q[15:0]),
     .k_i         (d_k_q[15:0]),
     .dataflow_i  (d_df_q),
-    .ws_cycles_o (ws_cost_unused),
-    .os_cycles_o (os_cost_unused),
-    .wsc_cycles_o(wsc_cost_unused),
-    .dataflow_o  (choice)
+    .ws_cycles_o (ws_cost),
+    .os_cycles_o (os_cost),
+    .wsc_cycles_o(wsc_cost),
+    .wsc_fits_o  (wsc_fits),
+    .dataflow_o  (choice_unused)
   );
+  reg  [CW-1:0] ws_cost_q, os_cost_q, wsc_cost_q;
+  reg           wsc_fits_q;
+  wire [1:0]    choice;  // in CLEAR: 0 WS, 1 OS, 3 WSC
+  qta_auto_pick #(.CW(CW), .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS)) u_pick (
+    .ws_cycles_i(ws_cost_q), .os_cycles_i(os_cost_q), .wsc_cycles_i(wsc_cost_q), .wsc_fits_i(wsc_fits_q),
+    .dataflow_i(d_df_q), .dataflow_o(choice));
   wire choose_os  = choice == 2'd1;
   wire choose_wsc = choice == 2'd3;
+  wire unused_cost = ^{ws_cost[63:CW], os_cost[63:CW], wsc_cost[63:CW], choice_unused};
   // WSC: Mg = ceil(M/G) rows per group (G a power of two), and per group the offsets of its
   // first row in op(A) and in the int32 results (registered in CHECK, used from LOAD on).
   wire [31:0] mg_sum = d_m_q + G32 - ONE32;
@@ -388,8 +402,8 @@ module qta_scheduler #(
     end
   end
   assign a_first_o = a_first_q;
-  assign mode_os_next_o = (state_q == S_CHECK) ? choose_os : os_q;
-  assign mode_wsc_next_o = (state_q == S_CHECK) ? choose_wsc : wsc_q;
+  assign mode_os_next_o  = (state_q == S_CLEAR) ? choose_os : os_q;
+  assign mode_wsc_next_o = (state_q == S_CLEAR) ? choose_wsc : wsc_q;
   assign clear_next_o   = state_q == S_CLEAR;
   assign cap_next_o     = (in_load && last_load) || (ws_stream && ws_preload && in_period_end);
   assign shift_next_o   = in_shift;
@@ -456,6 +470,7 @@ module qta_scheduler #(
       d_dynamic_q <= 1'b0;
       d_m0_q <= 32'd0; d_seed_q <= 32'd0; d_shift_q <= 6'd0;
       os_q <= 1'b0; wsc_q <= 1'b0; error_q <= E_NONE;
+      ws_cost_q <= {CW{1'b0}}; os_cost_q <= {CW{1'b0}}; wsc_cost_q <= {CW{1'b0}}; wsc_fits_q <= 1'b0;
       mg_q <= 32'd0; mg_a_q <= 32'd0; mg_n_q <= 32'd0;
       cnt_q <= 32'd0; tm_q <= 32'd0; tn_q <= 32'd0; tk_q <= 32'd0;
       jin_q <= 32'd0; in_active_q <= 1'b0; jout_q <= 32'd0; tno_q <= 32'd0; tko_q <= 32'd0;
@@ -480,8 +495,10 @@ module qta_scheduler #(
         end
         S_CHECK: begin
           error_q <= check_error;
-          os_q <= choose_os;
-          wsc_q <= choose_wsc;
+          ws_cost_q <= ws_cost[CW-1:0];
+          os_cost_q <= os_cost[CW-1:0];
+          wsc_cost_q <= wsc_cost[CW-1:0];
+          wsc_fits_q <= wsc_fits;
           mg_q <= mg_w;
           mg_a_q <= mg16 * a_si16;  // < 2^32
           mg_n_q <= mg16 * n16;
@@ -489,7 +506,11 @@ module qta_scheduler #(
           if (check_error != E_NONE) state_q <= fin_ready_i ? S_IDLE : S_FLUSH;
           else state_q <= hazard ? S_HOLD : S_CLEAR;
         end
-        S_CLEAR: state_q <= os_q ? S_STREAM : S_LOAD;
+        S_CLEAR: begin
+          os_q <= choose_os;
+          wsc_q <= choose_wsc;
+          state_q <= choose_os ? S_STREAM : S_LOAD;
+        end
         S_LOAD: begin  // WS only: the first tile's weights
           cnt_q <= last_load ? 32'd0 : cnt_q + 32'd1;
           if (last_load) begin
