@@ -455,7 +455,15 @@ module qta_scheduler #(
   end
   wire [15:0] pes_active  = rows_active * (wsc_q ? cols_wsc : cols_active);
   wire unused_left = ^{rows_left[31:16], cols_left[31:16]};
-  assign busy_pes_o = a_time_ok ? pes_active : 16'd0;  // one useful MAC per active PE
+  // One useful MAC per active PE, registered: the count (WSC: the groups' row checks, their sum
+  // of N, a 16x16 product) and the 64-bit accumulation are in different cycles. The counters see
+  // it one cycle late; the last busy cycle is R + C - 1 or more cycles before the hand-over.
+  reg  [15:0] busy_pes_q;
+  always @(posedge clk_i) begin
+    if (!rst_ni) busy_pes_q <= 16'd0;
+    else         busy_pes_q <= a_time_ok ? pes_active : 16'd0;
+  end
+  assign busy_pes_o = busy_pes_q;
   assign compute_o  = in_load || in_stream || in_shift;
   assign busy_o     = state_q != S_IDLE;
 
