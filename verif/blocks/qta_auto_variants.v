@@ -1,8 +1,9 @@
-// Test fixture for block_auto_tests: eight qta_auto instances of different array sizes, column
-// groups and dataflow sets on the same descriptor inputs, so that one small Verilator model checks
-// the decision against qta::perf for all of them. Instance i drives bits 2i+1:2i of dataflow_o, bit i of
-// wsc_fits_o and word i (64 bits) of ws_cycles_o / os_cycles_o / wsc_cycles_o. The C++ side (test_auto.cpp,
-// kVariants) lists the same table.
+// Test fixture for block_auto_tests: eight instances of the scheduler's dataflow decision
+// (qta_auto_decision.v: qta_auto and qta_auto_pick) of different array sizes, column groups and
+// dataflow sets on the same descriptor inputs, so that one small Verilator model checks the
+// decision against qta::perf for all of them. Instance i drives bits 2i+1:2i of dataflow_o, bit i
+// of wsc_fits_o and word i (64 bits) of ws_cycles_o / os_cycles_o / wsc_cycles_o. The C++ side
+// (test_auto.cpp, kVariants) lists the same table.
 module qta_auto_variants (
   input  wire [15:0]     m_i,
   input  wire [15:0]     n_i,
@@ -15,28 +16,28 @@ module qta_auto_variants (
   output wire [7:0]      wsc_fits_o
 );
   // Instance i: R, C, G, SUPPORT_WS, SUPPORT_OS as in test_auto.cpp's kVariants[i].
-  qta_auto #(.R(8), .C(8), .G(4), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_8x8 (
+  qta_auto_decision #(.R(8), .C(8), .G(4), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_8x8 (
     .m_i, .n_i, .k_i, .dataflow_i, .ws_cycles_o(ws_cycles_o[0*64 +: 64]), .os_cycles_o(os_cycles_o[0*64 +: 64]),
     .wsc_cycles_o(wsc_cycles_o[0*64 +: 64]), .wsc_fits_o(wsc_fits_o[0]), .dataflow_o(dataflow_o[0*2 +: 2]));
-  qta_auto #(.R(16), .C(8), .G(2), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_16x8 (
+  qta_auto_decision #(.R(16), .C(8), .G(2), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_16x8 (
     .m_i, .n_i, .k_i, .dataflow_i, .ws_cycles_o(ws_cycles_o[1*64 +: 64]), .os_cycles_o(os_cycles_o[1*64 +: 64]),
     .wsc_cycles_o(wsc_cycles_o[1*64 +: 64]), .wsc_fits_o(wsc_fits_o[1]), .dataflow_o(dataflow_o[1*2 +: 2]));
-  qta_auto #(.R(64), .C(64), .G(4), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_64x64 (
+  qta_auto_decision #(.R(64), .C(64), .G(4), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_64x64 (
     .m_i, .n_i, .k_i, .dataflow_i, .ws_cycles_o(ws_cycles_o[2*64 +: 64]), .os_cycles_o(os_cycles_o[2*64 +: 64]),
     .wsc_cycles_o(wsc_cycles_o[2*64 +: 64]), .wsc_fits_o(wsc_fits_o[2]), .dataflow_o(dataflow_o[2*2 +: 2]));
-  qta_auto #(.R(1), .C(128), .G(16), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_1x128 (
+  qta_auto_decision #(.R(1), .C(128), .G(16), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_1x128 (
     .m_i, .n_i, .k_i, .dataflow_i, .ws_cycles_o(ws_cycles_o[3*64 +: 64]), .os_cycles_o(os_cycles_o[3*64 +: 64]),
     .wsc_cycles_o(wsc_cycles_o[3*64 +: 64]), .wsc_fits_o(wsc_fits_o[3]), .dataflow_o(dataflow_o[3*2 +: 2]));
-  qta_auto #(.R(128), .C(128), .G(4), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_128x128 (
+  qta_auto_decision #(.R(128), .C(128), .G(4), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_128x128 (
     .m_i, .n_i, .k_i, .dataflow_i, .ws_cycles_o(ws_cycles_o[4*64 +: 64]), .os_cycles_o(os_cycles_o[4*64 +: 64]),
     .wsc_cycles_o(wsc_cycles_o[4*64 +: 64]), .wsc_fits_o(wsc_fits_o[4]), .dataflow_o(dataflow_o[4*2 +: 2]));
-  qta_auto #(.R(8), .C(8), .G(2), .SUPPORT_WS(1), .SUPPORT_OS(0)) u_8x8_ws (
+  qta_auto_decision #(.R(8), .C(8), .G(2), .SUPPORT_WS(1), .SUPPORT_OS(0)) u_8x8_ws (
     .m_i, .n_i, .k_i, .dataflow_i, .ws_cycles_o(ws_cycles_o[5*64 +: 64]), .os_cycles_o(os_cycles_o[5*64 +: 64]),
     .wsc_cycles_o(wsc_cycles_o[5*64 +: 64]), .wsc_fits_o(wsc_fits_o[5]), .dataflow_o(dataflow_o[5*2 +: 2]));
-  qta_auto #(.R(64), .C(64), .G(1), .SUPPORT_WS(0), .SUPPORT_OS(1)) u_64x64_os (
+  qta_auto_decision #(.R(64), .C(64), .G(1), .SUPPORT_WS(0), .SUPPORT_OS(1)) u_64x64_os (
     .m_i, .n_i, .k_i, .dataflow_i, .ws_cycles_o(ws_cycles_o[6*64 +: 64]), .os_cycles_o(os_cycles_o[6*64 +: 64]),
     .wsc_cycles_o(wsc_cycles_o[6*64 +: 64]), .wsc_fits_o(wsc_fits_o[6]), .dataflow_o(dataflow_o[6*2 +: 2]));
-  qta_auto #(.R(16), .C(16), .G(1), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_16x16_g1 (
+  qta_auto_decision #(.R(16), .C(16), .G(1), .SUPPORT_WS(1), .SUPPORT_OS(1)) u_16x16_g1 (
     .m_i, .n_i, .k_i, .dataflow_i, .ws_cycles_o(ws_cycles_o[7*64 +: 64]), .os_cycles_o(os_cycles_o[7*64 +: 64]),
     .wsc_cycles_o(wsc_cycles_o[7*64 +: 64]), .wsc_fits_o(wsc_fits_o[7]), .dataflow_o(dataflow_o[7*2 +: 2]));
 endmodule

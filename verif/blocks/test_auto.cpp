@@ -1,4 +1,5 @@
-// Block test of qta_auto (the scheduler's dataflow decision, rtl/default_8x8/rtl/qta_auto.v) at
+// Block test of the scheduler's dataflow decision (rtl/default_8x8/rtl/qta_auto.v, the cost
+// formulas, and qta_auto_pick.v, the comparison; composed in qta_auto_decision.v) at
 // eight array sizes, column groups and dataflow sets (qta_auto_variants.v) against the C++ cost
 // model (qta::perf::ws_cycles, os_cycles, wsc_cycles, policy_dataflow with Policy::Auto): the
 // three cycle counts and the chosen dataflow for WS, OS, AUTO and WSC descriptors, over random

@@ -2,18 +2,17 @@
 // config_hash: 1fbeb5f884e3ca22
 // command: qta gen --config generator/configs/default_8x8.json --out rtl/default_8x8
 // config: {"rows":8,"cols":8,"data_width":8,"acc_width":32,"input_depth":4096,"weight_depth":4096,"output_depth":8192,"banks":1,"queue_depth":4,"col_groups":4,"requant_lanes":8,"dataflows":"both","rounding":"both","mutation":"none"}
-// qta_auto: the dataflow decision of the scheduler (docs/interfaces.md section 4; the C++ twin is
-// qta::perf::auto_dataflow, Policy::Auto). Combinational, evaluated on the latched
-// descriptor during CHECK.
+// qta_auto: the cost formulas of the scheduler's dataflow decision (docs/interfaces.md section 4;
+// the C++ twins are qta::perf::ws_cycles, os_cycles, wsc_cycles and wsc_fits). Combinational,
+// evaluated on the latched descriptor during CHECK; the scheduler registers the counts and
+// qta_auto_pick compares them in CLEAR (the C++ twin of the two together: qta::perf::auto_dataflow).
 //   WS cycles: R + (ceil(K/R) * ceil(N/C) - 1) * P + M + R + C - 1, P = max(M, R, 2)
 //              (LOAD R, then one tile every P cycles, the last one's results R + C - 1 later)
 //   OS cycles: ceil(M/R) * ceil(N/C) * (K + R + C - 1 + R)   (STREAM K + R + C - 1, SHIFT R)
 //   WSC cycles (G column groups of CG = C/G columns, N <= CG; Mg = ceil(M/G)):
 //              R + (ceil(K/R) - 1) * max(Mg, R, 2) + Mg + R + CG - 1
-//   dataflow_i 0 WS, 1 OS, 2 AUTO, 3 WSC: explicit codes pass through; AUTO takes the fewest
-//   cycles among the configuration's WS, WSC (G > 1 and N <= CG) and OS, ties in that order.
-//   Unsupported explicit dataflows and a WSC with N > CG are the scheduler's E_DATAFLOW error
-//   (checked before this result is used).
+//   wsc_fits_o: G > 1, WS configured and N <= CG, i.e. where WSC can run at all (the scheduler's
+//   E_DATAFLOW check of a WSC descriptor and qta_auto_pick's AUTO both use it).
 // Widths: M, N, K are the descriptor's 16-bit fields, so a tile count is at most 2^16 - 1, a
 // product of two at most 32 bits, P and the OS tile length at most 17 bits, and both cycle counts
 // fit in CW = 50 bits (< 2^49 + 2^18). The arithmetic is exactly that wide: with 64-bit operands
@@ -23,18 +22,15 @@ module qta_auto #(
   parameter integer R          = 8,
   parameter integer C          = 8,
   parameter integer G          = 4,
-  parameter integer SUPPORT_WS = 1,
-  parameter integer SUPPORT_OS = 1
+  parameter integer SUPPORT_WS = 1
 ) (
   input  wire [15:0] m_i,
   input  wire [15:0] n_i,
   input  wire [15:0] k_i,
-  input  wire [1:0]  dataflow_i,
   output wire [63:0] ws_cycles_o,
   output wire [63:0] os_cycles_o,
   output wire [63:0] wsc_cycles_o,  // meaningful where wsc_fits_o
-  output wire        wsc_fits_o,    // G > 1, WS configured and N <= C/G
-  output wire [1:0]  dataflow_o     // what the descriptor runs: 0 WS, 1 OS, 3 WSC
+  output wire        wsc_fits_o     // G > 1, WS configured and N <= C/G
 );
   localparam integer CW = 50;
   localparam [31:0] R32 = R;
@@ -75,10 +71,5 @@ module qta_auto #(
   wire [CW-1:0] wsc_periods = {33'd0, k_tiles - 17'd1} * {33'd0, wsc_period};
   wire [CW-1:0] wsc_total = wsc_periods + {33'd0, mg} + {32'd0, r_w, 1'b0} + {33'd0, cg_w} - {{(CW-1){1'b0}}, 1'b1};
   assign wsc_cycles_o = {{(64-CW){1'b0}}, wsc_total};
-  wire wsc_fits = (G > 1) && (SUPPORT_WS != 0) && (n_w <= cg_w);
-
-  assign wsc_fits_o = wsc_fits;
-  qta_auto_pick #(.CW(CW), .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS)) u_pick (
-    .ws_cycles_i(ws_total), .os_cycles_i(os_total), .wsc_cycles_i(wsc_total), .wsc_fits_i(wsc_fits),
-    .dataflow_i(dataflow_i), .dataflow_o(dataflow_o));
+  assign wsc_fits_o = (G > 1) && (SUPPORT_WS != 0) && (n_w <= cg_w);
 endmodule

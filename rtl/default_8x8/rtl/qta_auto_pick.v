@@ -4,9 +4,9 @@
 // config: {"rows":8,"cols":8,"data_width":8,"acc_width":32,"input_depth":4096,"weight_depth":4096,"output_depth":8192,"banks":1,"queue_depth":4,"col_groups":4,"requant_lanes":8,"dataflows":"both","rounding":"both","mutation":"none"}
 // qta_auto_pick: AUTO's choice from the three cycle counts of qta_auto (docs/interfaces.md
 // section 4): the fewest cycles among the configuration's WS, WSC (where it fits) and OS, ties
-// in that order; an explicit dataflow code passes through. Combinational. qta_auto uses it on
-// its own counts (the block-tested decision); the scheduler uses it on the counts it registered
-// in CHECK, so that the cost formulas and the comparison are in different clock cycles.
+// in that order; an explicit dataflow code passes through. Combinational. The scheduler uses it
+// on the counts it registered in CHECK, so that the cost formulas and the comparison are in
+// different clock cycles (verif.block.auto tests the two modules composed, qta_auto_decision.v).
 module qta_auto_pick #(
   parameter integer CW         = 50,
   parameter integer SUPPORT_WS = 1,

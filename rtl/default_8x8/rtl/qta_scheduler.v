@@ -182,7 +182,8 @@ module qta_scheduler #(
   wire b_range_bad = b_last >= WT_DEPTH64;
   wire out_range_bad = (c_end > OUT_DEPTH64) || (q_end > OUT_DEPTH64) ||
                        (({32'd0, d_c_base_q} < q_end) && ({32'd0, d_q_base_q} < c_end));
-  wire dataflow_bad = (d_df_q == 2'd3 && (G == 1 || SUPPORT_WS == 0 || d_n_q > CG32)) ||
+  wire wsc_fits;  // qta_auto: column groups, WS configured and N <= C/G
+  wire dataflow_bad = (d_df_q == 2'd3 && !wsc_fits) ||
                       (d_df_q == 2'd0 && SUPPORT_WS == 0) || (d_df_q == 2'd1 && SUPPORT_OS == 0);
   wire rounding_bad = (d_round_q && SUPPORT_SR == 0) || (!d_round_q && SUPPORT_RNE == 0);
   wire seed_bad = d_round_q && d_seed_q == 32'd0;
@@ -211,18 +212,14 @@ module qta_scheduler #(
   // (docs/synthesis.md).
   localparam integer CW = 50;  // qta_auto's cycle counts (zero-extended to 64)
   wire [63:0] ws_cost, os_cost, wsc_cost;
-  wire        wsc_fits;
-  wire [1:0]  choice_unused;   // qta_auto's own decision, the block-tested one, is the same
-  qta_auto #(.R(R), .C(C), .G(G), .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS)) u_auto (
+  qta_auto #(.R(R), .C(C), .G(G), .SUPPORT_WS(SUPPORT_WS)) u_auto (
     .m_i         (d_m_q[15:0]),  // the descriptor's 16-bit fields, zero-extended in d_*_q
     .n_i         (d_n_q[15:0]),
     .k_i         (d_k_q[15:0]),
-    .dataflow_i  (d_df_q),
     .ws_cycles_o (ws_cost),
     .os_cycles_o (os_cost),
     .wsc_cycles_o(wsc_cost),
-    .wsc_fits_o  (wsc_fits),
-    .dataflow_o  (choice_unused)
+    .wsc_fits_o  (wsc_fits)
   );
   reg  [CW-1:0] ws_cost_q, os_cost_q, wsc_cost_q;
   reg           wsc_fits_q;
@@ -232,7 +229,7 @@ module qta_scheduler #(
     .dataflow_i(d_df_q), .dataflow_o(choice));
   wire choose_os  = choice == 2'd1;
   wire choose_wsc = choice == 2'd3;
-  wire unused_cost = ^{ws_cost[63:CW], os_cost[63:CW], wsc_cost[63:CW], choice_unused};
+  wire unused_cost = ^{ws_cost[63:CW], os_cost[63:CW], wsc_cost[63:CW]};
   // WSC: Mg = ceil(M/G) rows per group (G a power of two), and per group the offsets of its
   // first row in op(A) and in the int32 results (registered in CHECK, used from LOAD on).
   wire [31:0] mg_sum = d_m_q + G32 - ONE32;
