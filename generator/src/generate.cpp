@@ -126,7 +126,7 @@ std::string render_template(const fs::path& template_file, const nlohmann::json&
 }
 
 const std::vector<std::string>& module_names() {
-  static const std::vector<std::string> names = {"qta_delay",   "qta_pe",     "qta_array",
+  static const std::vector<std::string> names = {"qta_delay",   "qta_clock_gate", "qta_pe",     "qta_array",
                                                  "qta_buffer",  "qta_fifo",   "qta_requant",
                                                  "qta_quantizer", "qta_amax",     "qta_recip",
                                                  "qta_auto_pick", "qta_auto",      "qta_scheduler", "qta_finish",

@@ -6,6 +6,7 @@
 //   verilator --lint-only -Wall -f qta_top.f   (run from this directory)
 --top-module qta_top
 rtl/qta_delay.v
+rtl/qta_clock_gate.v
 rtl/qta_pe.v
 rtl/qta_array.v
 rtl/qta_buffer.v

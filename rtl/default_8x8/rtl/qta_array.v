@@ -33,6 +33,7 @@ module qta_array #(
   input  wire            clear_next_i,
   input  wire            cap_next_i,    // WS: capture the weights on the chain (column c: c cycles later)
   input  wire            shift_next_i,
+  input  wire            en_next_i,     // the array is clocked next cycle (a descriptor computes)
   input  wire [G*R*DW-1:0] a_left_i,  // lane g*R + r: row r of group g (WS: k = k0 + r, OS: m = m0 + r; lanes >= R: WSC only)
   input  wire            a_first_i, // WS: with a_left_i, the first activation row of a tile
   input  wire [C*DW-1:0] b_top_i,   // lane c: column c (n = n0 + c)
@@ -62,13 +63,25 @@ module qta_array #(
   // side) and copy R-1 (output side). Every copy holds the same value; the replication only cuts
   // the fan-out of each flip-flop from R*C to C. Each copy is its own qta_delay instance: plain
   // duplicate flip-flops would be merged back into one by Yosys' opt_merge.
-  wire [R-1:0] mode_os_q, mode_wsc_q, clear_q, cap_q, shift_q;
+  wire [R-1:0] mode_os_q, mode_wsc_q, clear_q, cap_q, shift_q, en_q;
+  // Clock gating (docs/rtl.md, "Clock gating"): row r's control copy, PEs and activation skew
+  // registers run on clk_row[r], which has an edge at the end of every cycle in which en_next_i
+  // or its copy en_q[r] (on clk_i) is 1, and throughout reset: from the cycle that sends a
+  // descriptor's first controls to the one after its last. The weight skew registers use row 0's
+  // clock, the de-skew registers row R-1's. Between descriptors the array holds its state: a
+  // descriptor ends by shifting zeros through the skew lines and the PEs' operand registers (the
+  // drain), which is what an ungated array would also hold when the next descriptor starts, and
+  // the weights and accumulators are loaded or cleared before they are read. Nothing the PEs
+  // compute depends on a register on clk_i, so a simulator evaluates none of it while idle.
+  wire         clk_row [0:R-1] /*verilator split_var*/;
 
   genvar r, c;
   generate
     for (r = 0; r < R; r = r + 1) begin : g_ctrl
+      qta_delay #(.W(1), .N(1)) u_en (.clk_i(clk_i), .rst_ni(rst_ni), .d_i(en_next_i), .q_o(en_q[r]));
+      qta_clock_gate u_cg (.clk_i(clk_i), .en_i(en_next_i | en_q[r] | ~rst_ni), .clk_o(clk_row[r]));
       qta_delay #(.W(5), .N(1)) u_ctrl (
-        .clk_i(clk_i), .rst_ni(rst_ni),
+        .clk_i(clk_row[r]), .rst_ni(rst_ni),
         .d_i({mode_wsc_next_i, mode_os_next_i, clear_next_i, cap_next_i, shift_next_i}),
         .q_o({mode_wsc_q[r], mode_os_q[r], clear_q[r], cap_q[r], shift_q[r]}));
       assign cap_h[r][0] = cap_q[r];
@@ -80,7 +93,7 @@ module qta_array #(
         assign sw_h[0][0] = a_first_i;
       end else begin : g_skew
         qta_delay #(.W(DW + 1), .N(r)) u_skew (
-          .clk_i(clk_i), .rst_ni(rst_ni),
+          .clk_i(clk_row[r]), .rst_ni(rst_ni),
           .d_i({a_first_i, a_left_i[r*DW +: DW]}), .q_o({sw_h[r][0], a_h[r][0]}));
       end
       assign a_east[r*DW +: DW] = a_h[r][C];
@@ -96,7 +109,7 @@ module qta_array #(
           assign a_grp[0][c / CG] = a_left_i[((c / CG)*R)*DW +: DW];
         end else begin : g_skew
           qta_delay #(.W(DW), .N(r)) u_skew (
-            .clk_i(clk_i), .rst_ni(rst_ni), .d_i(a_left_i[((c / CG)*R + r)*DW +: DW]), .q_o(a_grp[r][c / CG]));
+            .clk_i(clk_row[r]), .rst_ni(rst_ni), .d_i(a_left_i[((c / CG)*R + r)*DW +: DW]), .q_o(a_grp[r][c / CG]));
         end
       end
     end
@@ -107,7 +120,7 @@ module qta_array #(
         assign b_skewed = b_top_i[0 +: DW];
       end else begin : g_skew
         qta_delay #(.W(DW), .N(c)) u_skew (
-          .clk_i(clk_i), .rst_ni(rst_ni), .d_i(b_top_i[c*DW +: DW]), .q_o(b_skewed));
+          .clk_i(clk_row[0]), .rst_ni(rst_ni), .d_i(b_top_i[c*DW +: DW]), .q_o(b_skewed));
       end
       if (c >= CG) begin : g_grp_b  // WSC: column c of group c / CG holds column c % CG's weights
         assign b_v[0][c] = mode_wsc_q[0] ? b_skewed_grp[(c % CG)*DW +: DW] : b_skewed;
@@ -133,7 +146,7 @@ module qta_array #(
           assign cap_in = cap_h[r][c];
         end
         qta_pe #(.DW(DW), .AW(AW)) u_pe (
-          .clk_i    (clk_i),
+          .clk_i    (clk_row[r]),
           .rst_ni   (rst_ni),
           .mode_os_i(mode_os_q[r]),
           .clear_i  (clear_q[r]),
@@ -160,13 +173,13 @@ module qta_array #(
         assign tapped = bottom;
       end else begin : g_tap
         qta_delay #(.W(AW), .N(CG-1-c%CG)) u_deskew_grp (
-          .clk_i(clk_i), .rst_ni(rst_ni), .d_i(bottom), .q_o(tapped));
+          .clk_i(clk_row[R-1]), .rst_ni(rst_ni), .d_i(bottom), .q_o(tapped));
       end
       if (C - 1 - c == CG - 1 - c % CG) begin : g_direct
         assign deskewed = tapped;
       end else begin : g_deskew
         qta_delay #(.W(AW), .N((C-1-c)-(CG-1-c%CG))) u_deskew (
-          .clk_i(clk_i), .rst_ni(rst_ni), .d_i(tapped), .q_o(deskewed));
+          .clk_i(clk_row[R-1]), .rst_ni(rst_ni), .d_i(tapped), .q_o(deskewed));
       end
       assign out_o[c*AW +: AW] = mode_os_q[R-1] ? bottom : (mode_wsc_q[R-1] ? tapped : deskewed);
     end
