@@ -33,7 +33,7 @@ module qta_array #(
   input  wire            clear_next_i,
   input  wire            cap_next_i,    // WS: capture the weights on the chain (column c: c cycles later)
   input  wire            shift_next_i,
-  input  wire            en_next_i,     // the array is clocked next cycle (a descriptor computes)
+  input  wire [G-1:0]    grp_en_next_i, // column group g is clocked next cycle (a descriptor computes in it)
   input  wire [G*R*DW-1:0] a_left_i,  // lane g*R + r: row r of group g (WS: k = k0 + r, OS: m = m0 + r; lanes >= R: WSC only)
   input  wire            a_first_i, // WS: with a_left_i, the first activation row of a tile
   input  wire [C*DW-1:0] b_top_i,   // lane c: column c (n = n0 + c)
@@ -59,31 +59,47 @@ module qta_array #(
   wire [DW-1:0]   a_grp [0:R-1][0:G-1] /*verilator split_var*/;  // WSC: group g's skewed row r
   wire [R-1:0]    grp0_unused;
 
-  // Control registers, one copy per row: row r's C PEs use copy r, the edges use copy 0 (input
-  // side) and copy R-1 (output side). Every copy holds the same value; the replication only cuts
-  // the fan-out of each flip-flop from R*C to C. Each copy is its own qta_delay instance: plain
-  // duplicate flip-flops would be merged back into one by Yosys' opt_merge.
-  wire [R-1:0] mode_os_q, mode_wsc_q, clear_q, cap_q, shift_q, en_q;
-  // Clock gating (docs/rtl.md, "Clock gating"): row r's control copy, PEs and activation skew
-  // registers run on clk_row[r], which has an edge at the end of every cycle in which en_next_i
-  // or its copy en_q[r] (on clk_i) is 1, and throughout reset: from the cycle that sends a
-  // descriptor's first controls to the one after its last. The weight skew registers use row 0's
-  // clock, the de-skew registers row R-1's. Between descriptors the array holds its state: a
-  // descriptor ends by shifting zeros through the skew lines and the PEs' operand registers (the
-  // drain), which is what an ungated array would also hold when the next descriptor starts, and
-  // the weights and accumulators are loaded or cleared before they are read. Nothing the PEs
-  // compute depends on a register on clk_i, so a simulator evaluates none of it while idle.
-  wire         clk_row [0:R-1] /*verilator split_var*/;
+  // Control registers, one copy per row and column group: the C/G PEs of row r in group g use
+  // copy r*G + g; the edges use row 0's copies (input side) and row R-1's (output side). Every
+  // copy holds the same value; the replication only cuts the fan-out of each flip-flop from R*C
+  // to C/G. Each copy is its own qta_delay instance: plain duplicate flip-flops would be merged
+  // back into one by Yosys' opt_merge. (The capture flag enters at column 0: group 0's copies.)
+  wire [R*G-1:0] mode_os_q, mode_wsc_q, clear_q, shift_q, en_q;
+  wire [R-1:0]   cap_q;
+  // Clock gating (docs/rtl.md, "Clock gating"): the control copy, PEs and skew registers of row r
+  // in column group g run on clk_rg[r*G + g], which has an edge at the end of every cycle in
+  // which grp_en_next_i[g] or its copy en_q[r*G + g] (on clk_i) is 1, and throughout reset: from
+  // the cycle that sends a descriptor's first controls to the one after its last, in the groups
+  // the descriptor has columns in (G = 1: one group, the whole row). The activation skew
+  // registers use the clock of the group they feed, the weight skew registers row 0's, the
+  // de-skew registers row R-1's. Between descriptors, and in a group a descriptor does not use,
+  // the array holds its state: a descriptor ends by shifting zeros through the skew lines and the
+  // PEs' operand registers (the drain), which is what an ungated array would also hold when the
+  // next descriptor starts, and the weights and accumulators are loaded or cleared before they
+  // are read. Nothing a PE computes depends on a register on clk_i, and only a group's first
+  // column reads registers of another group, so a simulator evaluates none of a gated group.
+  wire           clk_rg [0:R*G-1] /*verilator split_var*/;
 
-  genvar r, c;
+  genvar r, c, g;
   generate
     for (r = 0; r < R; r = r + 1) begin : g_ctrl
-      qta_delay #(.W(1), .N(1)) u_en (.clk_i(clk_i), .rst_ni(rst_ni), .d_i(en_next_i), .q_o(en_q[r]));
-      qta_clock_gate u_cg (.clk_i(clk_i), .en_i(en_next_i | en_q[r] | ~rst_ni), .clk_o(clk_row[r]));
-      qta_delay #(.W(5), .N(1)) u_ctrl (
-        .clk_i(clk_row[r]), .rst_ni(rst_ni),
-        .d_i({mode_wsc_next_i, mode_os_next_i, clear_next_i, cap_next_i, shift_next_i}),
-        .q_o({mode_wsc_q[r], mode_os_q[r], clear_q[r], cap_q[r], shift_q[r]}));
+      for (g = 0; g < G; g = g + 1) begin : g_grp
+        qta_delay #(.W(1), .N(1)) u_en (
+          .clk_i(clk_i), .rst_ni(rst_ni), .d_i(grp_en_next_i[g]), .q_o(en_q[r*G + g]));
+        qta_clock_gate u_cg (
+          .clk_i(clk_i), .en_i(grp_en_next_i[g] | en_q[r*G + g] | ~rst_ni), .clk_o(clk_rg[r*G + g]));
+        if (g == 0) begin : g_cap
+          qta_delay #(.W(5), .N(1)) u_ctrl (
+            .clk_i(clk_rg[r*G]), .rst_ni(rst_ni),
+            .d_i({mode_wsc_next_i, mode_os_next_i, clear_next_i, cap_next_i, shift_next_i}),
+            .q_o({mode_wsc_q[r*G], mode_os_q[r*G], clear_q[r*G], cap_q[r], shift_q[r*G]}));
+        end else begin : g_no_cap
+          qta_delay #(.W(4), .N(1)) u_ctrl (
+            .clk_i(clk_rg[r*G + g]), .rst_ni(rst_ni),
+            .d_i({mode_wsc_next_i, mode_os_next_i, clear_next_i, shift_next_i}),
+            .q_o({mode_wsc_q[r*G + g], mode_os_q[r*G + g], clear_q[r*G + g], shift_q[r*G + g]}));
+        end
+      end
       assign cap_h[r][0] = cap_q[r];
     end
 
@@ -93,7 +109,7 @@ module qta_array #(
         assign sw_h[0][0] = a_first_i;
       end else begin : g_skew
         qta_delay #(.W(DW + 1), .N(r)) u_skew (
-          .clk_i(clk_row[r]), .rst_ni(rst_ni),
+          .clk_i(clk_rg[r*G]), .rst_ni(rst_ni),
           .d_i({a_first_i, a_left_i[r*DW +: DW]}), .q_o({sw_h[r][0], a_h[r][0]}));
       end
       assign a_east[r*DW +: DW] = a_h[r][C];
@@ -109,7 +125,7 @@ module qta_array #(
           assign a_grp[0][c / CG] = a_left_i[((c / CG)*R)*DW +: DW];
         end else begin : g_skew
           qta_delay #(.W(DW), .N(r)) u_skew (
-            .clk_i(clk_row[r]), .rst_ni(rst_ni), .d_i(a_left_i[((c / CG)*R + r)*DW +: DW]), .q_o(a_grp[r][c / CG]));
+            .clk_i(clk_rg[r*G + c/CG]), .rst_ni(rst_ni), .d_i(a_left_i[((c / CG)*R + r)*DW +: DW]), .q_o(a_grp[r][c / CG]));
         end
       end
     end
@@ -120,10 +136,10 @@ module qta_array #(
         assign b_skewed = b_top_i[0 +: DW];
       end else begin : g_skew
         qta_delay #(.W(DW), .N(c)) u_skew (
-          .clk_i(clk_row[0]), .rst_ni(rst_ni), .d_i(b_top_i[c*DW +: DW]), .q_o(b_skewed));
+          .clk_i(clk_rg[c/CG]), .rst_ni(rst_ni), .d_i(b_top_i[c*DW +: DW]), .q_o(b_skewed));
       end
       if (c >= CG) begin : g_grp_b  // WSC: column c of group c / CG holds column c % CG's weights
-        assign b_v[0][c] = mode_wsc_q[0] ? b_skewed_grp[(c % CG)*DW +: DW] : b_skewed;
+        assign b_v[0][c] = mode_wsc_q[c/CG] ? b_skewed_grp[(c % CG)*DW +: DW] : b_skewed;
       end else begin : g_own_b
         assign b_v[0][c] = b_skewed;
         assign b_skewed_grp[c*DW +: DW] = b_skewed;
@@ -137,24 +153,24 @@ module qta_array #(
         wire [DW-1:0] a_in;
         wire          sw_in, cap_in;
         if (c >= CG && c % CG == 0) begin : g_grp_in  // WSC: the first column of group c / CG
-          assign a_in   = mode_wsc_q[r] ? a_grp[r][c / CG] : a_h[r][c];
-          assign sw_in  = mode_wsc_q[r] ? sw_h[r][0] : sw_h[r][c];
-          assign cap_in = mode_wsc_q[r] ? cap_h[r][0] : cap_h[r][c];
+          assign a_in   = mode_wsc_q[r*G + c/CG] ? a_grp[r][c / CG] : a_h[r][c];
+          assign sw_in  = mode_wsc_q[r*G + c/CG] ? sw_h[r][0] : sw_h[r][c];
+          assign cap_in = mode_wsc_q[r*G + c/CG] ? cap_h[r][0] : cap_h[r][c];
         end else begin : g_chain_in
           assign a_in   = a_h[r][c];
           assign sw_in  = sw_h[r][c];
           assign cap_in = cap_h[r][c];
         end
         qta_pe #(.DW(DW), .AW(AW)) u_pe (
-          .clk_i    (clk_row[r]),
+          .clk_i    (clk_rg[r*G + c/CG]),
           .rst_ni   (rst_ni),
-          .mode_os_i(mode_os_q[r]),
-          .clear_i  (clear_q[r]),
+          .mode_os_i(mode_os_q[r*G + c/CG]),
+          .clear_i  (clear_q[r*G + c/CG]),
           .cap_i    (cap_in),
           .cap_o    (cap_h[r][c+1]),
           .swap_i   (sw_in),
           .swap_o   (sw_h[r][c+1]),
-          .shift_i  (shift_q[r]),
+          .shift_i  (shift_q[r*G + c/CG]),
           .a_i      (a_in),
           .a_o      (a_h[r][c+1]),
           .b_i      (b_v[r][c]),
@@ -173,15 +189,15 @@ module qta_array #(
         assign tapped = bottom;
       end else begin : g_tap
         qta_delay #(.W(AW), .N(CG-1-c%CG)) u_deskew_grp (
-          .clk_i(clk_row[R-1]), .rst_ni(rst_ni), .d_i(bottom), .q_o(tapped));
+          .clk_i(clk_rg[(R-1)*G + c/CG]), .rst_ni(rst_ni), .d_i(bottom), .q_o(tapped));
       end
       if (C - 1 - c == CG - 1 - c % CG) begin : g_direct
         assign deskewed = tapped;
       end else begin : g_deskew
         qta_delay #(.W(AW), .N((C-1-c)-(CG-1-c%CG))) u_deskew (
-          .clk_i(clk_row[R-1]), .rst_ni(rst_ni), .d_i(tapped), .q_o(deskewed));
+          .clk_i(clk_rg[(R-1)*G + c/CG]), .rst_ni(rst_ni), .d_i(tapped), .q_o(deskewed));
       end
-      assign out_o[c*AW +: AW] = mode_os_q[R-1] ? bottom : (mode_wsc_q[R-1] ? tapped : deskewed);
+      assign out_o[c*AW +: AW] = mode_os_q[(R-1)*G + c/CG] ? bottom : (mode_wsc_q[(R-1)*G + c/CG] ? tapped : deskewed);
     end
   endgenerate
 

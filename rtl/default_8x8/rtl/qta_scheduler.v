@@ -82,7 +82,7 @@ module qta_scheduler #(
   output wire                clear_next_o,
   output wire                cap_next_o,
   output wire                shift_next_o,
-  output wire                array_en_next_o,  // the array is clocked next cycle (qta_clock_gate)
+  output wire [G-1:0]        grp_en_next_o,  // column group g of the array is clocked next cycle (qta_clock_gate)
   output wire [G*R*DW-1:0]   a_left_o,  // lane g*R + r: group g's row r (groups >= 1: WSC)
   output wire                a_first_o,  // with a_left_o: the first activation row of a WS tile
   output wire [C*DW-1:0]     b_top_o,
@@ -406,9 +406,17 @@ module qta_scheduler #(
   assign cap_next_o     = (in_load && last_load) || (ws_stream && ws_preload && in_period_end);
   assign shift_next_o   = in_shift;
   // Clock gating of the array (docs/rtl.md, "Clock gating"): the array registers these controls
-  // in CLEAR and acts on them one cycle later, so it is clocked from CLEAR to the cycle after the
-  // last LOAD, STREAM or SHIFT, whose results are written from the array's outputs in that cycle.
-  assign array_en_next_o = state_q == S_CLEAR || compute_o;
+  // in CLEAR and acts on them one cycle later, so a column group is clocked from CLEAR to the
+  // cycle after the last LOAD, STREAM or SHIFT, whose results are written from the array's
+  // outputs in that cycle, if the descriptor has columns in it: N > g*C/G, or WSC (every group).
+  wire array_en_next = state_q == S_CLEAR || compute_o;
+  wire wsc_next      = (state_q == S_CLEAR) ? choose_wsc : wsc_q;
+  generate
+    for (l = 0; l < G; l = l + 1) begin : g_grp_en
+      localparam [31:0] FIRST_COL32 = l * CG;
+      assign grp_en_next_o[l] = array_en_next && (wsc_next || d_n_q > FIRST_COL32);
+    end
+  endgenerate
 
 
   assign amax_clear_o  = state_q == S_CLEAR;

@@ -118,7 +118,8 @@ module qta_top #(
           q_q_base, q_dataflow, q_rounding, q_m0, q_shift, q_seed, q_scale_mode} = desc;
 
   // ---------------------------------------------------------------- datapath wires
-  wire              mode_os_next, mode_wsc_next, clear_next, cap_next, shift_next, array_en_next, a_first;
+  wire              mode_os_next, mode_wsc_next, clear_next, cap_next, shift_next, a_first;
+  wire [G-1:0]      grp_en_next;
   wire [G*R*DW-1:0] a_left;     // G groups of R lanes (groups 1..G-1: WSC only)
   wire [C*DW-1:0]   b_top;
   wire [C*AW-1:0]   array_out;
@@ -167,7 +168,7 @@ module qta_top #(
     .desc_rounding_i(q_rounding), .desc_m0_i(q_m0), .desc_shift_i(q_shift), .desc_sr_seed_i(q_seed),
     .desc_scale_mode_i(q_scale_mode),
     .mode_os_next_o(mode_os_next), .mode_wsc_next_o(mode_wsc_next), .clear_next_o(clear_next), .cap_next_o(cap_next),
-    .shift_next_o(shift_next), .array_en_next_o(array_en_next),
+    .shift_next_o(shift_next), .grp_en_next_o(grp_en_next),
     .a_left_o(a_left), .a_first_o(a_first), .b_top_o(b_top), .array_out_i(array_out),
     .a_rd_addr_o(a_rd_addr), .a_rd_data_i(a_rd_data),
     .b_rd_addr_o(b_rd_addr), .b_rd_data_i(b_rd_data),
@@ -208,7 +209,7 @@ module qta_top #(
   qta_array #(.R(R), .C(C), .DW(DW), .AW(AW), .G(G)) u_array (
     .clk_i(clk_i), .rst_ni(rst_ni), .mode_os_next_i(mode_os_next), .mode_wsc_next_i(mode_wsc_next),
     .clear_next_i(clear_next),
-    .cap_next_i(cap_next), .shift_next_i(shift_next), .en_next_i(array_en_next),
+    .cap_next_i(cap_next), .shift_next_i(shift_next), .grp_en_next_i(grp_en_next),
     .a_left_i(a_left), .a_first_i(a_first), .b_top_i(b_top), .out_o(array_out));
 
   qta_quantizer #(.LANES(QL), .AW(AW), .DW(DW)) u_quantizer (
