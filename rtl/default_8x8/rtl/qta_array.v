@@ -71,14 +71,22 @@ module qta_array #(
   // which grp_en_next_i[g] or its copy en_q[r*G + g] (on clk_i) is 1, and throughout reset: from
   // the cycle that sends a descriptor's first controls to the one after its last, in the groups
   // the descriptor has columns in (G = 1: one group, the whole row). The activation skew
-  // registers use the clock of the group they feed, the weight skew registers row 0's, the
-  // de-skew registers row R-1's. Between descriptors, and in a group a descriptor does not use,
-  // the array holds its state: a descriptor ends by shifting zeros through the skew lines and the
-  // PEs' operand registers (the drain), which is what an ungated array would also hold when the
-  // next descriptor starts, and the weights and accumulators are loaded or cleared before they
-  // are read. Nothing a PE computes depends on a register on clk_i, and only a group's first
+  // registers use the clock of the group they feed (WSC's own lines: clk_wsc below), the weight
+  // skew registers row 0's, the de-skew registers row R-1's. Between descriptors, and in a group
+  // a descriptor does not use, the array holds its state: a descriptor ends by shifting zeros
+  // through the skew lines and the PEs' operand registers (the drain), which is what an ungated
+  // array would also hold when the next descriptor starts, and the weights and accumulators are
+  // loaded or cleared before they are read. Nothing a PE computes depends on a register on clk_i, and only a group's first
   // column reads registers of another group, so a simulator evaluates none of a gated group.
   wire           clk_rg [0:R*G-1] /*verilator split_var*/;
+  // WSC's own activation skew lines (groups 1..G-1 of row r) are read only in WSC descriptors, so
+  // they run on clk_wsc[r], one more gate per row but row 0, enabled as the groups' gates are but
+  // only in a WSC descriptor (every group computes in one). Between WSC descriptors they keep the zeros of
+  // the last one's drain; the ungated lines would hold what other descriptors shifted through
+  // them, which no mux selects either. The simulator then skips them in WS and OS descriptors.
+  wire           clk_wsc [0:R-1] /*verilator split_var*/;
+  wire [R-1:0]   wsc_en_q;
+  wire           wsc_en_next = grp_en_next_i[0] & mode_wsc_next_i;
 
   genvar r, c, g;
   generate
@@ -99,6 +107,16 @@ module qta_array #(
             .d_i({mode_wsc_next_i, mode_os_next_i, clear_next_i, shift_next_i}),
             .q_o({mode_wsc_q[r*G + g], mode_os_q[r*G + g], clear_q[r*G + g], shift_q[r*G + g]}));
         end
+      end
+      if (G > 1 && r > 0) begin : g_wsc_gate  // (row 0's activations enter unskewed)
+        qta_delay #(.W(1), .N(1)) u_en_wsc (
+          .clk_i(clk_i), .rst_ni(rst_ni), .d_i(wsc_en_next), .q_o(wsc_en_q[r]));
+        qta_clock_gate u_cg_wsc (
+          .clk_i(clk_i), .en_i(wsc_en_next | wsc_en_q[r] | ~rst_ni), .clk_o(clk_wsc[r]));
+      end else begin : g_no_wsc
+        assign wsc_en_q[r] = 1'b0;
+        assign clk_wsc[r]  = 1'b0;
+        wire unused_wsc = clk_wsc[r] ^ wsc_en_q[r] ^ wsc_en_next;
       end
       assign cap_h[r][0] = cap_q[r];
     end
@@ -125,7 +143,7 @@ module qta_array #(
           assign a_grp[0][c / CG] = a_left_i[((c / CG)*R)*DW +: DW];
         end else begin : g_skew
           qta_delay #(.W(DW), .N(r)) u_skew (
-            .clk_i(clk_rg[r*G + c/CG]), .rst_ni(rst_ni), .d_i(a_left_i[((c / CG)*R + r)*DW +: DW]), .q_o(a_grp[r][c / CG]));
+            .clk_i(clk_wsc[r]), .rst_ni(rst_ni), .d_i(a_left_i[((c / CG)*R + r)*DW +: DW]), .q_o(a_grp[r][c / CG]));
         end
       end
     end
