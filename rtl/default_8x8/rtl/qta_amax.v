@@ -25,35 +25,34 @@ module qta_amax #(
 );
   localparam integer KW = AW + 1;
 
-  wire [LANES*KW-1:0] key;
-  genvar l;
-  generate
-    for (l = 0; l < LANES; l = l + 1) begin : g_lane
-      wire [AW-1:0] acc = acc_i[l*AW +: AW];
-      assign key[l*KW +: KW] = {acc ^ {AW{acc[AW-1]}}, acc[AW-1]};
-    end
-  endgenerate
-
-  // Balanced tree of comparators (depth clog2(LANES)); invalid and padding lanes enter as 0,
-  // which never exceeds kmax_q. Node n of the flat vector is the max of nodes 2n+1 and 2n+2;
-  // the leaves are nodes LEAVES-1 .. 2*LEAVES-2.
+  // Balanced tree of comparators (depth clog2(LANES)) over the lanes' keys; invalid and padding
+  // lanes enter as 0, which never exceeds kmax_q. Node n of the flat vector is the max of nodes
+  // 2n+1 and 2n+2; the leaves are nodes LEAVES-1 .. 2*LEAVES-2. A function called in kmax_q's
+  // block under |valid_i: the same logic as a combinational tree feeding an enabled register,
+  // but a simulator evaluates the tree only in the cycles that carry results.
   localparam integer LEAVES = 1 << $clog2(LANES);
-  reg [(2*LEAVES-1)*KW-1:0] max_tree;
-  integer t;
-  always @* begin
-    for (t = 0; t < LEAVES; t = t + 1)
-      max_tree[(LEAVES-1+t)*KW +: KW] = (t < LANES && valid_i[t % LANES]) ? key[(t % LANES)*KW +: KW]
-                                                                         : {KW{1'b0}};
-    for (t = LEAVES - 2; t >= 0; t = t - 1)
-      max_tree[t*KW +: KW] = (max_tree[(2*t+1)*KW +: KW] > max_tree[(2*t+2)*KW +: KW])
-                           ? max_tree[(2*t+1)*KW +: KW] : max_tree[(2*t+2)*KW +: KW];
-  end
-  wire [KW-1:0] lanes_max = max_tree[KW-1:0];
+  function automatic [KW-1:0] kmax_next(input [KW-1:0] kmax, input [LANES-1:0] valid,
+                                        input [LANES*AW-1:0] acc);
+    reg [(2*LEAVES-1)*KW-1:0] tree;
+    reg [AW-1:0] x;
+    integer t;
+    begin
+      for (t = 0; t < LEAVES; t = t + 1) begin
+        x = acc[(t % LANES)*AW +: AW];
+        tree[(LEAVES-1+t)*KW +: KW] = (t < LANES && valid[t % LANES]) ? {x ^ {AW{x[AW-1]}}, x[AW-1]}
+                                                                      : {KW{1'b0}};
+      end
+      for (t = LEAVES - 2; t >= 0; t = t - 1)
+        tree[t*KW +: KW] = (tree[(2*t+1)*KW +: KW] > tree[(2*t+2)*KW +: KW]) ? tree[(2*t+1)*KW +: KW]
+                                                                           : tree[(2*t+2)*KW +: KW];
+      kmax_next = (tree[KW-1:0] > kmax) ? tree[KW-1:0] : kmax;
+    end
+  endfunction
 
   reg [KW-1:0] kmax_q;
   always @(posedge clk_i) begin
     if (!rst_ni || clear_i) kmax_q <= {KW{1'b0}};
-    else if (lanes_max > kmax_q) kmax_q <= lanes_max;
+    else if (|valid_i) kmax_q <= kmax_next(kmax_q, valid_i, acc_i);
   end
 
   assign amax_o = kmax_q[KW-1:1] + {{(AW - 1){1'b0}}, kmax_q[0]};
