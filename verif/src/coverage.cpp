@@ -67,6 +67,11 @@ void Coverage::hit(const std::string& edge_bin) {
 }
 
 void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& out, const Capacity& cap) {
+  sample_gemm(c, used, out, out.amax == 0 ? golden::MatI() : c.expected_acc(), cap);
+}
+
+void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& out, const golden::MatI& acc,
+                           const Capacity& cap) {
   if (used == Dataflow::WSC) {
     if (wsc_cols_ == 0) throw std::invalid_argument("a WSC GEMM sampled by a coverage model without column groups");
     hit("wsc.ran");
@@ -87,7 +92,6 @@ void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requa
   if (c.k % cap.rows) hit("shape.k_ragged");
   if (c.dataflow == Dataflow::AUTO && used != Dataflow::WSC) hit(used == Dataflow::WS ? "auto.chose_ws" : "auto.chose_os");
   if (out.amax == 0) return;
-  const golden::MatI acc = c.expected_acc();
   const int64_t qmax = golden::qmax_for(cap.q);
   bool tie = false, saturated = false;
   for (int32_t v : acc.data) {

@@ -18,6 +18,9 @@ class Coverage {
   // One completed GEMM: the case, the dataflow the hardware actually used (AUTO resolved) and
   // the golden requantization result (for tie, saturation and zero bins).
   void sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& expected, const Capacity& cap);
+  // The same with the case's expected_acc(), when the caller has it already.
+  void sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& expected, const golden::MatI& acc,
+                   const Capacity& cap);
   // Edge bins not tied to a GEMM, e.g. "illegal.zero_dim" (declared in the constructor).
   void hit(const std::string& edge_bin);
 

@@ -95,9 +95,9 @@ void fit(int64_t& m, int64_t& n, int64_t& k, const Capacity& cap) {
     biggest = std::max<int64_t>(1, biggest * 3 / 4);
   }
 }
-}  // namespace
 
-GemmCase random_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<Dataflow>& dataflows) {
+// random_gemm_case's draws; with_operands false stops before the operands (the rest is the same).
+GemmCase draw_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<Dataflow>& dataflows, bool with_operands) {
   Rng rng(seed);
   GemmCase c;
   c.seed = seed;
@@ -140,11 +140,21 @@ GemmCase random_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<
   c.rounding = (rng.next_u64() & 1) ? golden::Rounding::SR : golden::Rounding::RNE;
   c.sr_seed = uint32_t(rng.next_u64() | 1);
   c.distribution = Distribution(rng.next_u64() % kDistributions);
+  c.name = fmt::format("random_{:016x}", seed);
+  if (!with_operands) return c;
   const Distribution db = rng.uniform() < 0.7 ? c.distribution : Distribution(rng.next_u64() % kDistributions);
   c.a = c.op_a == Op::N ? random_operand(m, k, c.distribution, cap.q, rng) : random_operand(k, m, c.distribution, cap.q, rng);
   c.b = c.op_b == Op::N ? random_operand(k, n, db, cap.q, rng) : random_operand(n, k, db, cap.q, rng);
-  c.name = fmt::format("random_{:016x}", seed);
   return c;
+}
+}  // namespace
+
+GemmCase random_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<Dataflow>& dataflows) {
+  return draw_gemm_case(seed, cap, dataflows, true);
+}
+
+GemmCase random_gemm_shape(uint64_t seed, const Capacity& cap, const std::vector<Dataflow>& dataflows) {
+  return draw_gemm_case(seed, cap, dataflows, false);
 }
 
 GemmCase directed_gemm_case(const std::string& name, uint64_t seed, int64_t m, int64_t n, int64_t k, Op op_a, Op op_b,
@@ -169,11 +179,12 @@ GemmCase directed_gemm_case(const std::string& name, uint64_t seed, int64_t m, i
 
 golden::MatI GemmCase::expected_acc() const { return golden::gemm_int(a, op_a, b, op_b, 8, 32); }
 
-golden::Requantized GemmCase::expected_out() const {
-  golden::Requantized r = golden::requantize(expected_acc(), 8, rounding, sr_seed);
+golden::Requantized GemmCase::expected_out() const { return expected_out(expected_acc()); }
+
+golden::Requantized GemmCase::expected_out(const golden::MatI& acc) const {
+  golden::Requantized r = golden::requantize(acc, 8, rounding, sr_seed);
   if (!multiplier) return r;
   // Same element order and LFSR stepping as golden::requantize, with the descriptor's multiplier.
-  const golden::MatI acc = expected_acc();
   r.m = *multiplier;
   uint32_t state = sr_seed;
   for (size_t e = 0; e < acc.data.size(); ++e) {

@@ -52,9 +52,11 @@ struct GemmCase {
   std::optional<golden::FixedPoint> multiplier;
   golden::MatI a, b;  // as stored: a is M x K (or K x M when op_a = T), b is K x N (or N x K)
 
-  // What the golden model says the accelerator must produce.
+  // What the golden model says the accelerator must produce. expected_out(acc) requantizes an
+  // expected_acc() the caller already has (the golden GEMM is the costly part of a check).
   golden::MatI expected_acc() const;
   golden::Requantized expected_out() const;
+  golden::Requantized expected_out(const golden::MatI& acc) const;
   std::string describe() const;  // one line: shape, ops, dataflow, rounding, distribution, seed
 };
 
@@ -67,6 +69,9 @@ golden::MatI random_operand(int64_t rows, int64_t cols, Distribution d, int q, g
 // One constrained-random case: shape from a weighted class (LoRA-thin weighted up), fitting the
 // buffers; transposes, dataflow (among `dataflows`), rounding, distribution all random.
 GemmCase random_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<Dataflow>& dataflows);
+// The same case without its operands (a and b empty): every other field as random_gemm_case
+// draws it from the same seed. For searches over shapes.
+GemmCase random_gemm_shape(uint64_t seed, const Capacity& cap, const std::vector<Dataflow>& dataflows);
 
 // A directed case with given shape and options and uniform operands.
 GemmCase directed_gemm_case(const std::string& name, uint64_t seed, int64_t m, int64_t n, int64_t k, golden::Op op_a,

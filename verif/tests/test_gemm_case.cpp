@@ -20,6 +20,31 @@ TEST(GemmCase, SameSeedSameCase) {
   EXPECT_NE(a.describe(), random_gemm_case(43, cap, {Dataflow::WS}).describe());
 }
 
+TEST(GemmCase, ShapeDrawIsTheCaseWithoutOperands) {
+  const Capacity cap;
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    const GemmCase c = random_gemm_case(seed, cap, {Dataflow::WS, Dataflow::OS, Dataflow::AUTO});
+    const GemmCase s = random_gemm_shape(seed, cap, {Dataflow::WS, Dataflow::OS, Dataflow::AUTO});
+    ASSERT_EQ(s.describe(), c.describe()) << "seed " << seed;
+    ASSERT_EQ(s.sr_seed, c.sr_seed) << "seed " << seed;
+    ASSERT_TRUE(s.a.data.empty() && s.b.data.empty()) << "seed " << seed;
+  }
+}
+
+TEST(GemmCase, ExpectedOutFromAGivenAccIsTheSame) {
+  const Capacity cap;
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    GemmCase c = random_gemm_case(seed, cap, {Dataflow::WS});
+    if (seed % 2) c.multiplier = qta::golden::FixedPoint{int32_t(1) << 29, 36};
+    const auto want = c.expected_out();
+    const auto got = c.expected_out(c.expected_acc());
+    ASSERT_EQ(got.values, want.values) << "seed " << seed;
+    ASSERT_EQ(got.amax, want.amax) << "seed " << seed;
+    ASSERT_EQ(got.m.m0, want.m.m0) << "seed " << seed;
+    ASSERT_EQ(got.m.n, want.m.n) << "seed " << seed;
+  }
+}
+
 TEST(GemmCase, ShapesFitTheBuffersAndEveryClassAndDistributionAppears) {
   Capacity cap;
   cap.input_depth = 512;
