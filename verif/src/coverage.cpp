@@ -66,10 +66,6 @@ void Coverage::hit(const std::string& edge_bin) {
   ++it->second;
 }
 
-void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& out, const Capacity& cap) {
-  sample_gemm(c, used, out, out.amax == 0 ? golden::MatI() : c.expected_acc(), cap);
-}
-
 void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& out, const golden::MatI& acc,
                            const Capacity& cap) {
   if (used == Dataflow::WSC) {

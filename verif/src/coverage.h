@@ -15,10 +15,9 @@ class Coverage {
  public:
   // cols / col_groups: the configuration's column groups (col_groups > 1 adds the WSC bins).
   explicit Coverage(int cols = 8, int col_groups = 1);
-  // One completed GEMM: the case, the dataflow the hardware actually used (AUTO resolved) and
-  // the golden requantization result (for tie, saturation and zero bins).
-  void sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& expected, const Capacity& cap);
-  // The same with the case's expected_acc(), when the caller has it already.
+  // One completed GEMM: the case, the dataflow the hardware actually used (AUTO resolved), the
+  // golden requantization result and the golden int32 result it came from, c.expected_acc() (for
+  // tie, saturation and zero bins; the caller has computed it for its own check).
   void sample_gemm(const GemmCase& c, Dataflow used, const golden::Requantized& expected, const golden::MatI& acc,
                    const Capacity& cap);
   // Edge bins not tied to a GEMM, e.g. "illegal.zero_dim" (declared in the constructor).

@@ -48,7 +48,7 @@ Task<> run_steps_on_rtl(Accel& acc, const std::string& layer, const std::vector<
     if (r.done.m0 != uint32_t(st.out.m.m0) || r.done.shift != st.out.m.n)
       QTA_FAIL("{}: the RTL derived m0 = {}, shift = {}; the golden step's multiplier is m0 = {}, n = {}", ctx, r.done.m0,
                r.done.shift, st.out.m.m0, st.out.m.n);
-    run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, st.out, capacity(cfg));
+    run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, st.out, st.acc, capacity(cfg));
     acc.dut().log().info("{}: {} elements bit-exact, {} cycles ({})", ctx, st.m * st.n, r.done.cycles,
                          r.done.os ? "OS" : "WS");
     rtl_tensors[st.out_name] = r.out;

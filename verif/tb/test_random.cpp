@@ -14,9 +14,9 @@ namespace qta::verif {
 namespace {
 
 // One finished case against the golden model (int32 = acc, the case's expected_acc(); int8,
-// amax, the multiplier used: derived on chip for DYNAMIC cases), then its coverage sample. Also the completion's counters against
-// the cost model (docs/interfaces.md section 4): AUTO's choice, total cycles (with the scale
-// mode's cost) and busy-PE cycles, on every random shape.
+// amax, the multiplier used: derived on chip for DYNAMIC cases), then its coverage sample. Also
+// the completion's counters against the cost model (docs/interfaces.md section 4): AUTO's
+// choice, total cycles (with the scale mode's cost) and busy-PE cycles, on every random shape.
 void check_and_sample(const GemmCase& c, const golden::MatI& acc, const GemmRun& r, const std::string& ctx,
                       const Capacity& cap, const gen::Config& cfg, harness::Dut& dut) {
   if (r.done.error) QTA_FAIL("{}: rejected with error {}", ctx, r.done.error);
@@ -72,8 +72,8 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms, .suit
     if (!cfg.supports_sr()) c.rounding = golden::Rounding::RNE;
     if (!cfg.supports_rne()) c.rounding = golden::Rounding::SR;
     // Every fourth case EXPLICIT, with the multiplier a host would compute from the golden
-    // result; the others DYNAMIC (the accelerator derives it).
-    // The golden GEMM once per case: it is the costliest part of the check.
+    // result; the others DYNAMIC (the accelerator derives it). The golden GEMM once per case:
+    // it is the costliest part of the check.
     const golden::MatI want_acc = c.expected_acc();
     if (case_seed % 4 == 3) c.multiplier = c.expected_out(want_acc).m;
     const GemmRun r = co_await acc.run_case(c);

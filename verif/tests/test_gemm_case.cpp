@@ -105,7 +105,7 @@ TEST(Coverage, CountsCrossAndEdgeBins) {
   EXPECT_EQ(cov.cross_hit(), 0);
   const Capacity cap;
   GemmCase c = directed_gemm_case("d", 1, 1, 1, 1, Op::N, Op::T, Dataflow::AUTO, Rounding::SR);
-  cov.sample_gemm(c, Dataflow::OS, c.expected_out(), cap);
+  cov.sample_gemm(c, Dataflow::OS, c.expected_out(), c.expected_acc(), cap);
   EXPECT_EQ(cov.cross_hit(), 1);
   EXPECT_EQ(cov.to_json()["cross"]["OS/single/ANBT/sr"], 1);
   EXPECT_EQ(cov.to_json()["edges"]["auto.chose_os"], 1);
