@@ -2,8 +2,8 @@
 # The array is clock-gated (docs/rtl.md, "Clock gating"): in the elaborated qta_array of the given
 # qta gen directory, the only flip-flops clocked by the free-running clk_i are the enable
 # flip-flops of the clock gates (u_cg: one per row and column group, G = col_groups; with G > 1
-# also u_cg_wsc, one per row but row 0, for WSC's own skew lines) and their enable copies (u_en, u_en_wsc);
-# every PE, skew and control register runs on a gated clock.
+# also u_cg_wsc, one per row but row 0, for WSC's own skew lines) and their enable copies (u_en,
+# u_en_wsc); every PE, skew and control register runs on a gated clock.
 # (Gating is invisible to the bit-exact suites: a gate that stayed open, or a register left on
 # clk_i, would only cost energy and simulation time.)
 # Usage: yosys_array_clock_gated.sh GEN_DIR

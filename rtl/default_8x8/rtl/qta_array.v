@@ -76,14 +76,16 @@ module qta_array #(
   // a descriptor does not use, the array holds its state: a descriptor ends by shifting zeros
   // through the skew lines and the PEs' operand registers (the drain), which is what an ungated
   // array would also hold when the next descriptor starts, and the weights and accumulators are
-  // loaded or cleared before they are read. Nothing a PE computes depends on a register on clk_i, and only a group's first
-  // column reads registers of another group, so a simulator evaluates none of a gated group.
+  // loaded or cleared before they are read. Nothing a PE computes depends on a register on
+  // clk_i, and only a group's first column reads registers of another group, so a simulator
+  // evaluates none of a gated group.
   wire           clk_rg [0:R*G-1] /*verilator split_var*/;
   // WSC's own activation skew lines (groups 1..G-1 of row r) are read only in WSC descriptors, so
   // they run on clk_wsc[r], one more gate per row but row 0, enabled as the groups' gates are but
-  // only in a WSC descriptor (every group computes in one). Between WSC descriptors they keep the zeros of
-  // the last one's drain; the ungated lines would hold what other descriptors shifted through
-  // them, which no mux selects either. The simulator then skips them in WS and OS descriptors.
+  // only in a WSC descriptor (every group computes in one). Between WSC descriptors they keep
+  // the zeros of the last one's drain; the ungated lines would hold what other descriptors
+  // shifted through them, which no mux selects either. The simulator then skips them in WS and
+  // OS descriptors.
   wire           clk_wsc [0:R-1] /*verilator split_var*/;
   wire [R-1:0]   wsc_en_q;
   wire           wsc_en_next = grp_en_next_i[0] & mode_wsc_next_i;
