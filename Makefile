@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS  ?= 2
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all bootstrap configure build demo test bench-dataflow clean
+.PHONY: all bootstrap configure build demo test bench-dataflow bench-sim clean
 
 all: build
 
@@ -33,6 +33,11 @@ bench-dataflow: build
 	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config paper_64x64 --rank 64 --exact --out out/bench_dataflow_rank64
 	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config lora_64x64 --rank 4 --exact --out out/bench_dataflow_lora_rank4
 	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config lora_64x64 --rank 64 --exact --out out/bench_dataflow_lora_rank64
+
+# Benchmark (not a test): the paper_64x64 model built in a new work directory (wall, CPU, peak
+# memory), then the whole suite three times: median cycles per second per test (docs/rtl.md).
+bench-sim: build
+	python3 scripts/bench_sim.py --qta $(BUILD)/qta --config paper_64x64 --runs 3 --out out/bench_sim
 
 clean:
 	rm -rf $(BUILD)

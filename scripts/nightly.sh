@@ -4,7 +4,8 @@
 # history in BUILD/regress/history.sqlite, OUT/report.html, OUT/junit.xml; docs/regress.md), then
 # the synthesis sweep and the long fuzz of the command line and configuration files (FUZZ_COUNT
 # invocations, default 20000, seeded by SEED; common/tests/fuzz_cli.py, issue 11; about two
-# minutes), then mutation testing of the RTL templates (MUTANTS per configuration, default 150).
+# minutes), the simulation benchmark (bench_sim.py), then mutation testing of the RTL templates
+# (MUTANTS per configuration, default 150).
 # Hours on two cores: never part of `make test`.
 #   scripts/nightly.sh [OUT_DIR] [qta regress options...]     (default out/nightly/<UTC date>)
 # Environment: BUILD (default build), WORKERS (default 2), SEED (first seed, default the date, so
@@ -31,6 +32,11 @@ if [ "$FUZZ_COUNT" != 0 ]; then
   rm -rf "$OUT/fuzz"
   echo "fuzz: $(grep -E '^(fuzz seed|exit codes|crashes)' "$OUT/fuzz.log" | tr '\n' ' ')(log: $OUT/fuzz.log)"
 fi
+# The simulation benchmark (scripts/bench_sim.py, make bench-sim): the paper_64x64 model's clean
+# build and the whole suite three times, median cycles per second per test.
+python3 "$(dirname "$0")/bench_sim.py" --qta "$BUILD/qta" --config paper_64x64 --runs 3 --out "$OUT/bench_sim" \
+  > "$OUT/bench_sim.log" 2>&1 || status=1
+echo "bench-sim: $(grep -E '^model build|^  all ' "$OUT/bench_sim.log" | tr -s ' ' | tr '\n' ' ')(log: $OUT/bench_sim.log)"
 # The CTests too long for `make test` (label nightly: the 64x64 Yosys elaboration, the smoke list
 # on the single-node SLURM cluster).
 (cd "$BUILD" && ctest -L nightly --output-on-failure > "$OUT/ctest-nightly.log" 2>&1) || status=1
