@@ -85,10 +85,11 @@ module qta_array #(
   // only in a WSC descriptor (every group computes in one). Between WSC descriptors they keep
   // the zeros of the last one's drain; the ungated lines would hold what other descriptors
   // shifted through them, which no mux selects either. The simulator then skips them in WS and
-  // OS descriptors.
+  // OS descriptors. Like the groups' gates they also open in CLEAR (clear_next_i), whatever the
+  // descriptor's mode, so that the enable's half-cycle path does not pass AUTO's pick; row r's
+  // gate then follows row r's copy of the mode (mode_wsc_q), registered in CLEAR.
   wire           clk_wsc [0:R-1] /*verilator split_var*/;
   wire [R-1:0]   wsc_en_q;
-  wire           wsc_en_next = grp_en_next_i[0] & mode_wsc_next_i;
 
   genvar r, c, g;
   generate
@@ -111,6 +112,7 @@ module qta_array #(
         end
       end
       if (G > 1 && r > 0) begin : g_wsc_gate  // (row 0's activations enter unskewed)
+        wire wsc_en_next = grp_en_next_i[0] & (clear_next_i | mode_wsc_q[r*G]);
         qta_delay #(.W(1), .N(1)) u_en_wsc (
           .clk_i(clk_i), .rst_ni(rst_ni), .d_i(wsc_en_next), .q_o(wsc_en_q[r]));
         qta_clock_gate u_cg_wsc (
@@ -118,7 +120,7 @@ module qta_array #(
       end else begin : g_no_wsc
         assign wsc_en_q[r] = 1'b0;
         assign clk_wsc[r]  = 1'b0;
-        wire unused_wsc = clk_wsc[r] ^ wsc_en_q[r] ^ wsc_en_next;
+        wire unused_wsc = clk_wsc[r] ^ wsc_en_q[r];
       end
       assign cap_h[r][0] = cap_q[r];
     end

@@ -409,12 +409,15 @@ module qta_scheduler #(
   // in CLEAR and acts on them one cycle later, so a column group is clocked from CLEAR to the
   // cycle after the last LOAD, STREAM or SHIFT, whose results are written from the array's
   // outputs in that cycle, if the descriptor has columns in it: N > g*C/G, or WSC (every group).
-  wire array_en_next = state_q == S_CLEAR || compute_o;
-  wire wsc_next      = (state_q == S_CLEAR) ? choose_wsc : wsc_q;
+  // In CLEAR every group's gate opens, whatever AUTO picks: the enable is sampled on the falling
+  // edge, and AUTO's pick (qta_auto_pick, combinational in CLEAR) on that half-cycle path was the
+  // accelerator's critical path. A group the descriptor does not use is then clocked in CLEAR and
+  // the cycle after: it clears its accumulators and shifts in the zeros its lanes carry, which
+  // leaves it in the state the drain left it in (docs/rtl.md, "Clock gating").
   generate
     for (l = 0; l < G; l = l + 1) begin : g_grp_en
       localparam [31:0] FIRST_COL32 = l * CG;
-      assign grp_en_next_o[l] = array_en_next && (wsc_next || d_n_q > FIRST_COL32);
+      assign grp_en_next_o[l] = state_q == S_CLEAR || (compute_o && (wsc_q || d_n_q > FIRST_COL32));
     end
   endgenerate
 
