@@ -102,7 +102,7 @@ def signature_of(test, message):
 
 
 def read_results(path):
-    """The bench's results.xml: [(name, status, message, time)], status pass/fail/skip."""
+    """The bench's results.xml: [(name, status, message, time, sim_time_ns)], status pass/fail/skip."""
     rows = []
     root = ET.parse(path).getroot()
     for tc in root.iter("testcase"):
@@ -113,7 +113,8 @@ def read_results(path):
                 status, message = "fail", el.get("message") or (el.text or "")
         if tc.find("skipped") is not None:
             status = "skip"
-        rows.append((tc.get("name", "?"), status, message, float(tc.get("time") or 0)))
+        rows.append((tc.get("name", "?"), status, message, float(tc.get("time") or 0),
+                     float(tc.get("sim_time_ns") or 0)))
     return rows
 
 

@@ -30,6 +30,10 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
+# The one reader of the bench's results.xml (regress/jobs.py, also used by qta regress).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "regress"))
+import jobs  # noqa: E402
+
 
 def die(msg, code=2):
     print(f"bench_sim: {msg}", file=sys.stderr)
@@ -37,31 +41,25 @@ def die(msg, code=2):
 
 
 def read_results(path):
-    """Per-test (name, wall seconds, simulated ns) of a results.xml (cocotb's layout)."""
+    """Per-test (name, wall seconds, simulated ns) of a run's results.xml, skipped tests left out."""
     try:
-        root = ET.parse(path).getroot()
+        rows = jobs.read_results(path)
     except (OSError, ET.ParseError) as e:
         die(f"cannot read {path}: {e}", 1)
-    rows = []
-    for tc in root.iter("testcase"):
-        if tc.find("skipped") is not None:
-            continue
-        rows.append((tc.get("name"), float(tc.get("time", "0")), float(tc.get("sim_time_ns", "0"))))
-    return rows
+    return [(name, wall, sim_ns) for name, status, _, wall, sim_ns in rows if status != "skip"]
 
 
-def run_verify(a, work, clean):
+def run_verify(a, work, run):
     cmd = [a.qta, "verify", "--config", a.config, "--suite", a.suite, "--seed", str(a.seed), "--work", work]
     env = dict(os.environ)
-    if clean and not a.keep_ccache:
+    if run == 1 and not a.keep_ccache:
         env["CCACHE_DISABLE"] = "1"
     load = os.getloadavg()[0]
     t0 = time.monotonic()
     p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     wall = time.monotonic() - t0
-    with open(os.path.join(a.out, f"verify_run{len(a.logs) + 1}.log"), "w") as f:
+    with open(os.path.join(a.out, f"verify_run{run}.log"), "w") as f:
         f.write(p.stdout)
-    a.logs.append(p.stdout)
     return p, load, wall
 
 
@@ -96,14 +94,13 @@ def main():
         open(marker, "w").close()
     except OSError as e:
         die(f"--out {a.out}: cannot create {work}: {e}")
-    a.logs = []
 
     build = None
     period = None
     runs = []  # per run: {"load": .., "tests": {name: (cycles, wall)}}
     failed = False
     for i in range(a.runs):
-        p, load, wall = run_verify(a, work, clean=(i == 0))
+        p, load, wall = run_verify(a, work, i + 1)
         if p.returncode == 2:
             sys.stdout.write(p.stdout)
             die(f"qta verify rejected the arguments (log: {a.out}/verify_run{i + 1}.log)")
