@@ -66,13 +66,13 @@ def read_tests_file(path):
 
 def scan_coverage_bins(coverage_cpp):
     """Edge bin names of the functional coverage model (verif/src/coverage.cpp: kEdgeBins, and
-    kWscBins, which only configurations with column groups have)."""
+    kWscBins and kWsrBins, which only configurations with column or row groups have)."""
     try:
         with open(coverage_cpp, encoding="utf-8") as f:
             text = f.read()
     except OSError:
         return None
-    lists = re.findall(r"k(?:Edge|Wsc)Bins\[\]\s*=\s*\{(.*?)\};", text, re.S)
+    lists = re.findall(r"k(?:Edge|Wsc|Wsr)Bins\[\]\s*=\s*\{(.*?)\};", text, re.S)
     return [b for body in lists for b in re.findall(r'"([\w.]+)"', body)] if lists else None
 
 

@@ -122,11 +122,12 @@ def main():
         print(f"  {t['policy']:<18} {t['rtl_total_cycles']:>12} {t['rtl_over_ideal']:>8.3f} {t['serial_cycles']:>12} "
               f"{t['compute_cycles']:>12}")
     st = {t["policy"]: t for t in perf["step_totals"]}
-    # The generated RTL's AUTO (WS, OS and, with column groups, WSC) against the fixed dataflows on
-    # the same pipelined array, the two-way AUTO, and the wave-1 array.
-    for pol in ("auto_ws_os_wsc", "auto_ws_os"):
+    # The generated RTL's AUTO (WS, OS and, with column / row groups, WSC / WSR) against the fixed
+    # dataflows on the same pipelined array, the AUTO without row groups, the two-way AUTO, and the
+    # wave-1 array.
+    for pol in ("auto_ws_os_wsc_wsr", "auto_ws_os"):
         if pol in st:
-            for ref in ("ws_only", "os_only", "auto_ws_os", "wave1_ws_only", "wave1_auto_ws_os"):
+            for ref in ("ws_only", "os_only", "auto_ws_os", "auto_ws_os_wsc", "wave1_ws_only", "wave1_auto_ws_os"):
                 if ref in st and ref != pol:
                     print(f"  {pol} over {ref}: {st[ref]['rtl_total_cycles'] / st[pol]['rtl_total_cycles']:.3f}x")
     summary = {"config": a.config, "rank": a.rank, "runs": runs, "worst_relative_difference": worst,

@@ -129,6 +129,18 @@ void check_range(const char* field, int64_t value, int64_t lo, int64_t hi, const
 
 bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
+// col_groups (of cols) and row_groups (of rows): a power of two dividing the dimension it splits,
+// and more than one group only with the WS dataflow (WSC and WSR are WS on groups).
+void check_groups(const char* field, int groups, const char* dim_name, int dim, Dataflows dataflows) {
+  if (!is_power_of_two(groups) || dim % groups != 0)
+    fail(fmt::format("field '{}' = {} does not divide {} = {} into equal groups; valid: 1, 2, 4, 8 or 16 "
+                     "dividing {} (0 = derived)",
+                     field, groups, dim_name, dim, dim_name));
+  if (groups > 1 && dataflows == Dataflows::OS)
+    fail(fmt::format("field '{}' = {} needs the WS dataflow, but dataflows = os; valid: 1 (or 0 = derived)", field,
+                     groups));
+}
+
 void check_depth(const char* field, int64_t depth, int64_t min_depth, int banks) {
   check_range(field, depth, min_depth, kMaxDepth, " (the minimum holds one tile)");
   if (depth % banks != 0)
@@ -211,6 +223,11 @@ const std::vector<ConfigField>& config_fields() {
               "1, 2, 4, 8 or 16, dividing cols; 1 if dataflows is os; 0 = derived",
               "column groups of the WSC dataflow: a GEMM with N <= cols/col_groups runs col_groups chunks of "
               "its M rows side by side (the input buffer gets col_groups*rows read lanes); 1 = no WSC"),
+      integer("row_groups", &ConfigFields::row_groups, 0, 16,
+              "4 if rows is a multiple of 4 and rows >= 16; else 2 if rows is even and rows >= 8; 1 if dataflows is os",
+              "1, 2, 4, 8 or 16, dividing rows; 1 if dataflows is os; 0 = derived",
+              "row groups of the WSR dataflow: a GEMM with K <= rows/row_groups runs row_groups chunks of its M "
+              "rows stacked down the array (the output buffer gets row_groups*cols write lanes); 1 = no WSR"),
       integer("requant_lanes", &ConfigFields::requant_lanes, 0, 512, "cols",
               "cols, 2*cols, 4*cols or 8*cols, at most 512; 0 = derived",
               "lanes of the requantization pass (qta_finish, qta_quantizer): output-buffer read and write lanes "
@@ -235,6 +252,11 @@ const char* to_string(RoundingModes r) { return kRoundingNames.name(r); }
 const char* to_string(Mutation m) { return kMutationNames.name(m); }
 
 int derived_col_groups(int cols, bool supports_ws) { return supports_ws && cols >= 8 && cols % 4 == 0 ? 4 : 1; }
+int derived_row_groups(int rows, bool supports_ws) {
+  if (!supports_ws) return 1;
+  if (rows >= 16 && rows % 4 == 0) return 4;
+  return rows >= 8 && rows % 2 == 0 ? 2 : 1;
+}
 int64_t min_input_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_weight_depth(int rows, int cols) { return int64_t{rows} * cols; }
 int64_t min_output_depth(int rows, int cols) { return 2 * int64_t{rows} * cols; }
@@ -255,13 +277,9 @@ Config Config::validate(ConfigFields c) {
   if (!is_power_of_two(c.banks))
     fail(fmt::format("field 'banks' = {} is not a power of two; valid: 1, 2, 4, 8, 16", c.banks));
   if (c.col_groups == kDerived) c.col_groups = derived_col_groups(c.cols, c.dataflows != Dataflows::OS);
-  if (!is_power_of_two(c.col_groups) || c.cols % c.col_groups != 0)
-    fail(fmt::format("field 'col_groups' = {} does not divide cols = {} into equal groups; valid: 1, 2, 4, 8 or 16 "
-                     "dividing cols (0 = derived)",
-                     c.col_groups, c.cols));
-  if (c.col_groups > 1 && c.dataflows == Dataflows::OS)
-    fail(fmt::format("field 'col_groups' = {} needs the WS dataflow, but dataflows = os; valid: 1 (or 0 = derived)",
-                     c.col_groups));
+  check_groups("col_groups", c.col_groups, "cols", c.cols, c.dataflows);
+  if (c.row_groups == kDerived) c.row_groups = derived_row_groups(c.rows, c.dataflows != Dataflows::OS);
+  check_groups("row_groups", c.row_groups, "rows", c.rows, c.dataflows);
   if (c.requant_lanes == kDerived) c.requant_lanes = c.cols;
   if (c.requant_lanes % c.cols != 0 || !is_power_of_two(c.requant_lanes / c.cols) || c.requant_lanes / c.cols > 8)
     fail(fmt::format("field 'requant_lanes' = {} is not cols = {} times 1, 2, 4 or 8; valid: {}, {}, {} or {} "
@@ -281,6 +299,7 @@ std::vector<Dataflow> Config::dataflows() const {
   if (supports_ws()) d.push_back(Dataflow::WS);
   if (supports_os()) d.push_back(Dataflow::OS);
   if (supports_wsc()) d.push_back(Dataflow::WSC);
+  if (supports_wsr()) d.push_back(Dataflow::WSR);
   return d;
 }
 

@@ -70,10 +70,10 @@ data template_data(const Config& cfg, const std::string& header) {
   for (int b = 0; b < c.banks; ++b) bank_list << data("bank", std::to_string(b));
   d.set("bank_list", bank_list);
   // Write-lane loops of <= 64 iterations (qta_buffer, BLKLOOPINIT), enough for the widest
-  // buffer: the output buffer's C + requant_lanes lanes (C for the scheduler, the others for
-  // qta_finish).
+  // buffer: the output buffer's row_groups * C + requant_lanes lanes (row_groups * C for the
+  // scheduler, the others for qta_finish).
   data wr_chunks{data::type::list};
-  for (int lo = 0; lo < std::max(c.rows, c.cols + c.requant_lanes); lo += 64) {
+  for (int lo = 0; lo < std::max(c.rows, c.row_groups * c.cols + c.requant_lanes); lo += 64) {
     data chunk;
     chunk.set("lo", std::to_string(lo));
     chunk.set("hi", std::to_string(lo + 64));

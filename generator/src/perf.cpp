@@ -38,11 +38,27 @@ int64_t wsc_cycles(const Gemm& g, const Array& a) {
   return a.rows + (tiles - 1) * wsc_period(g, a) + mg + a.rows + a.cols / a.col_groups - 1;
 }
 
+bool wsr_fits(const Gemm& g, const Array& a) {
+  return a.row_groups > 1 && a.ws_pipelined && g.k <= a.rows / a.row_groups;
+}
+
+int64_t wsr_period(const Gemm& g, const Array& a) {
+  return std::max({ceil_div(g.m, a.row_groups), a.rows, int64_t{2}});
+}
+
+int64_t wsr_cycles(const Gemm& g, const Array& a) {
+  if (!wsr_fits(g, a)) throw std::invalid_argument("wsr_cycles: K > rows / row_groups, or no row groups");
+  const int64_t tiles = ceil_div(g.n, a.cols);
+  const int64_t mg = ceil_div(g.m, a.row_groups);
+  return a.rows + (tiles - 1) * wsr_period(g, a) + mg + a.rows + a.cols - 1;
+}
+
 int64_t compute_cycles(const Gemm& g, const Array& a, Dataflow d) {
   switch (d) {
     case Dataflow::WS: return ws_cycles(g, a);
     case Dataflow::OS: return os_cycles(g, a);
     case Dataflow::WSC: return wsc_cycles(g, a);
+    case Dataflow::WSR: return wsr_cycles(g, a);
     case Dataflow::AUTO: break;
   }
   throw std::invalid_argument("compute_cycles: AUTO is not a dataflow the array runs; resolve it first");
@@ -50,7 +66,7 @@ int64_t compute_cycles(const Gemm& g, const Array& a, Dataflow d) {
 
 Dataflow auto_dataflow(const Gemm& g, const Array& a, bool has_ws, bool has_os) {
   if (!has_ws && !has_os) throw std::invalid_argument("auto_dataflow: an array with neither WS nor OS");
-  // Candidates in the order ties are broken: WS, WSC, OS.
+  // Candidates in the order ties are broken: WS, WSC, WSR, OS.
   Dataflow best = Dataflow::AUTO;
   int64_t best_cycles = 0;
   auto consider = [&](Dataflow d) {
@@ -59,6 +75,7 @@ Dataflow auto_dataflow(const Gemm& g, const Array& a, bool has_ws, bool has_os) 
   };
   if (has_ws) consider(Dataflow::WS);
   if (has_ws && wsc_fits(g, a)) consider(Dataflow::WSC);
+  if (has_ws && wsr_fits(g, a)) consider(Dataflow::WSR);
   if (has_os) consider(Dataflow::OS);
   return best;
 }
@@ -70,6 +87,7 @@ Array array_of(const gen::Config& c) {
   a.rows = c->rows;
   a.cols = c->cols;
   a.col_groups = c->col_groups;
+  a.row_groups = c->row_groups;
   a.requant_lanes = c->requant_lanes;
   return a;
 }
@@ -77,9 +95,11 @@ Array array_of(const gen::Config& c) {
 double port_bound_cycles(const Gemm& g, const Array& a, int64_t lanes) {
   if (lanes < 1) throw std::invalid_argument("port_bound_cycles: lanes must be 1 or more");
   const double m = double(g.m), n = double(g.n), k = double(g.k), r = double(a.rows), c = double(a.cols);
-  const double l = double(lanes), groups = double(std::max<int64_t>(1, a.col_groups));
-  // The input buffer has col_groups * R read lanes (one set of R per column group of WSC).
-  return std::max({m * n * k / (r * c), m * k / (l * groups * r), k * n / (l * c), m * n / (l * c)});
+  const double l = double(lanes), groups = double(std::max<int64_t>(1, a.col_groups)),
+               row_groups = double(std::max<int64_t>(1, a.row_groups));
+  // The input buffer has col_groups * R read lanes (one set of R per column group of WSC), the
+  // output buffer row_groups * C write lanes (one set of C per row group of WSR).
+  return std::max({m * n * k / (r * c), m * k / (l * groups * r), k * n / (l * c), m * n / (l * row_groups * c)});
 }
 
 double utilization(const Gemm& g, const Array& a, int64_t cycles) {
@@ -139,6 +159,17 @@ Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
     b.load_shift = a.rows + (tiles - 1) * (wsc_period(g, a) - mg);
     return b;
   }
+  if (d == Dataflow::WSR) {  // one K tile; the N tiles stream Mg rows each
+    if (!wsr_fits(g, a))
+      throw std::invalid_argument("breakdown: WSR needs row_groups > 1 and K <= rows / row_groups");
+    const int64_t tiles = ceil_div(g.n, a.cols), mg = ceil_div(g.m, a.row_groups);
+    b.underfill = double(tiles * mg) - b.ideal;
+    b.skew = a.rows + a.cols - 1;
+    b.load_shift = a.rows + (tiles - 1) * (wsr_period(g, a) - mg);
+    return b;
+  }
+  if (d == Dataflow::AUTO)
+    throw std::invalid_argument("breakdown: AUTO is not a dataflow the array runs; resolve it first");
   const bool ws = d == Dataflow::WS;
   const int64_t tiles = ws ? ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols) : ceil_div(g.m, a.rows) * ceil_div(g.n, a.cols);
   const int64_t stream = tiles * (ws ? g.m : g.k);
@@ -158,7 +189,8 @@ const char* policy_name(Policy p) {
     case Policy::WsOnly: return "ws_only";
     case Policy::OsOnly: return "os_only";
     case Policy::AutoWsOs: return "auto_ws_os";
-    case Policy::Auto: return "auto_ws_os_wsc";
+    case Policy::AutoWsOsWsc: return "auto_ws_os_wsc";
+    case Policy::Auto: return "auto_ws_os_wsc_wsr";
     case Policy::Wave1WsOnly: return "wave1_ws_only";
     case Policy::Wave1AutoWsOs: return "wave1_auto_ws_os";
   }
@@ -169,7 +201,8 @@ bool policy_supported(Policy p, bool has_ws, bool has_os) {
   switch (p) {
     case Policy::WsOnly: case Policy::Wave1WsOnly: return has_ws;
     case Policy::OsOnly: return has_os;
-    case Policy::AutoWsOs: case Policy::Auto: case Policy::Wave1AutoWsOs: return has_ws || has_os;
+    case Policy::AutoWsOs: case Policy::AutoWsOsWsc: case Policy::Auto: case Policy::Wave1AutoWsOs:
+      return has_ws || has_os;
   }
   return false;
 }
@@ -184,7 +217,8 @@ Dataflow policy_dataflow(Policy p, const Gemm& g, const Array& a, bool has_ws, b
 
 Array policy_array(Policy p, const Array& a) {
   Array r = a;
-  if (p != Policy::Auto) r.col_groups = 1;
+  if (p != Policy::Auto) r.row_groups = 1;  // AutoWsOsWsc: the RTL before row groups
+  if (p != Policy::Auto && p != Policy::AutoWsOsWsc) r.col_groups = 1;
   if (p == Policy::Wave1WsOnly || p == Policy::Wave1AutoWsOs) {
     r.ws_pipelined = r.two_stage = false;
     r.requant_lanes = 0;  // the wave-1 array requantized C elements per cycle

@@ -27,7 +27,8 @@ struct Series {
 // A grouped bar chart: one group per category, one bar per series, a linear y axis from 0.
 std::string bar_chart(const std::string& title, const std::string& y_label, const std::vector<std::string>& categories,
                       const std::vector<Series>& series) {
-  const char* colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"};
+  const char* colors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"};
+  const size_t n_colors = sizeof(colors) / sizeof(colors[0]);
   const double W = 120.0 + 70.0 * double(categories.size()) * std::max<size_t>(1, series.size()) / 2.0, H = 360,
                left = 80, bottom = 90, top = 40;
   double ymax = 0;
@@ -55,8 +56,8 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
       const double v = c < series[s].values.size() ? series[s].values[c] : 0, h = plot_h * v / ymax;
       o += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{} {}: "
                        "{:.6g}</title></rect>\n",
-                       gx + bar_w * double(s), top + plot_h - h, bar_w, h, colors[s % 6], xml_text_escaped(series[s].name),
-                       xml_text_escaped(categories[c]), v);
+                       gx + bar_w * double(s), top + plot_h - h, bar_w, h, colors[s % n_colors],
+                       xml_text_escaped(series[s].name), xml_text_escaped(categories[c]), v);
     }
     o += fmt::format("<text x=\"{:.1f}\" y=\"{:.0f}\" transform=\"rotate(40 {:.1f} {:.0f})\">{}</text>\n",
                      gx + group_w * 0.4, top + plot_h + 14, gx + group_w * 0.4, top + plot_h + 14,
@@ -65,7 +66,7 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
   for (size_t s = 0; s < series.size(); ++s)
     o += fmt::format("<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{:.0f}\" "
                      "y=\"{:.0f}\">{}</text>\n",
-                     left + 130 * double(s) + 150, 10.0, colors[s % 6], left + 130 * double(s) + 164, 19.0,
+                     left + 130 * double(s) + 150, 10.0, colors[s % n_colors], left + 130 * double(s) + 164, 19.0,
                      xml_text_escaped(series[s].name));
   return o + "</svg>\n";
 }
@@ -73,11 +74,11 @@ std::string bar_chart(const std::string& title, const std::string& y_label, cons
 }  // namespace
 
 nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const std::filesystem::path& plots_dir) {
-  const Array arr = array_of(cfg);  // the configuration's col_groups: Auto's WSC
+  const Array arr = array_of(cfg);  // the configuration's col_groups and row_groups: Auto's WSC and WSR
   const bool has_ws = cfg.supports_ws(), has_os = cfg.supports_os();
   std::vector<Policy> policies;
-  for (Policy p :
-       {Policy::WsOnly, Policy::OsOnly, Policy::AutoWsOs, Policy::Auto, Policy::Wave1WsOnly, Policy::Wave1AutoWsOs})
+  for (Policy p : {Policy::WsOnly, Policy::OsOnly, Policy::AutoWsOs, Policy::AutoWsOsWsc, Policy::Auto,
+                   Policy::Wave1WsOnly, Policy::Wave1AutoWsOs})
     if (policy_supported(p, has_ws, has_os)) policies.push_back(p);
   const auto& layers = golden::sd15_cross_attention_workloads();
   const std::vector<Step> step_names = lora_steps(1, 1, 1, 1);
@@ -158,15 +159,16 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
              "GEMM derives its multiplier on chip ({} cycles each, counted under requant; 'serial': one descriptor "
              "at a time)\n",
              rank, scale_mode_name(kStepScaleMode), kScaleCycles);
-  fmt::print("  {:<16} {:>14} {:>8} {:>14} {:>14} {:>7}  {:>9} {:>9} {:>9} {:>9}\n", "policy", "RTL cycles", "/ideal",
+  fmt::print("  {:<18} {:>14} {:>8} {:>14} {:>14} {:>7}  {:>9} {:>9} {:>9} {:>9}\n", "policy", "RTL cycles", "/ideal",
              "serial", "compute", "util", "underfill", "skew", "load/sh", "requant");
-  fmt::print("  {:<16} {:>14.0f} {:>8.3f}\n", "ideal", ideal, 1.0);
-  fmt::print("  {:<16} {:>14.0f} {:>8.3f}   (the buffers' ports: {} lanes of A (col_groups * R), C of B, C of "
-             "results; no dataflow does better)\n",
-             "port_bound", std::ceil(port_bound[1]), std::ceil(port_bound[1]) / ideal, arr.col_groups * arr.rows);
+  fmt::print("  {:<18} {:>14.0f} {:>8.3f}\n", "ideal", ideal, 1.0);
+  fmt::print("  {:<18} {:>14.0f} {:>8.3f}   (the buffers' ports: {} lanes of A (col_groups * R), C of B, {} of "
+             "results (row_groups * C); no dataflow does better)\n",
+             "port_bound", std::ceil(port_bound[1]), std::ceil(port_bound[1]) / ideal, arr.col_groups * arr.rows,
+             arr.row_groups * arr.cols);
   for (int64_t lanes : bound_lanes)
     if (lanes > 1)
-      fmt::print("  {:<16} {:>14.0f} {:>8.3f}   (the same with {}x the lanes on every port: the least a wider-ported, "
+      fmt::print("  {:<18} {:>14.0f} {:>8.3f}   (the same with {}x the lanes on every port: the least a wider-ported, "
                  "partitioned array could take)\n", fmt::format("port_bound_x{}", lanes), std::ceil(port_bound[lanes]),
                  std::ceil(port_bound[lanes]) / ideal, lanes);
   nlohmann::ordered_json out;
@@ -184,7 +186,7 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
     const Total& t = tot[p];
     const double loss = double(t.rtl) - t.ideal;
     auto share = [&](double v) { return loss > 0 ? 100.0 * v / loss : 0.0; };
-    fmt::print("  {:<16} {:>14} {:>8.3f} {:>14} {:>14} {:>7.3f}  {:>8.1f}% {:>8.1f}% {:>8.1f}% {:>8.1f}%\n", policy_name(p),
+    fmt::print("  {:<18} {:>14} {:>8.3f} {:>14} {:>14} {:>7.3f}  {:>8.1f}% {:>8.1f}% {:>8.1f}% {:>8.1f}%\n", policy_name(p),
                t.rtl, double(t.rtl) / ideal, t.serial, t.compute, t.ideal / double(t.rtl), share(t.underfill), share(double(t.skew)),
                share(double(t.load_shift)), share(double(t.requant_control)));
     totals.push_back({{"policy", policy_name(p)},
@@ -201,17 +203,20 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
                         {"requant_control", t.requant_control}}}});
   }
   fmt::print("  (underfill .. requant: each loss as a share of RTL cycles - ideal; {}: the generated RTL's AUTO over "
-             "WS, OS and WSC on {} column groups; ws_only, os_only, auto_ws_os: the same array without column "
-             "groups; wave1_*: the array before WS pipelining, model only)\n",
-             policy_name(Policy::Auto), arr.col_groups);
+             "WS, OS, WSC on {} column groups and WSR on {} row groups; {}: the same array without row groups; "
+             "ws_only, os_only, auto_ws_os: the same array without column or row groups; wave1_*: the array before "
+             "WS pipelining, model only)\n",
+             policy_name(Policy::Auto), arr.col_groups, arr.row_groups, policy_name(Policy::AutoWsOsWsc));
   auto ratio = [&](Policy a, Policy b, const char* what) {
     if (tot.count(a) && tot.count(b))
       fmt::print("  {} over {}: {:.3f}x fewer RTL cycles ({})\n", policy_name(b), policy_name(a),
                  double(tot[a].rtl) / double(tot[b].rtl), what);
   };
   ratio(Policy::WsOnly, Policy::Auto, "flexibility on the same pipelined array");
-  ratio(Policy::AutoWsOs, Policy::Auto, "the gain of column groups");
+  ratio(Policy::AutoWsOs, Policy::Auto, "the gain of column and row groups");
+  ratio(Policy::AutoWsOsWsc, Policy::Auto, "the gain of row groups");
   ratio(Policy::Wave1WsOnly, Policy::Auto, "against the wave-1 WS-only array");
+  ratio(Policy::AutoWsOs, Policy::AutoWsOsWsc, "the gain of column groups");
   ratio(Policy::WsOnly, Policy::AutoWsOs, "WS or OS per GEMM, same pipelining");
   ratio(Policy::Wave1WsOnly, Policy::AutoWsOs, "against the wave-1 WS-only array");
   ratio(Policy::Wave1AutoWsOs, Policy::AutoWsOs, "the gain of pipelining");

@@ -1,8 +1,8 @@
 // Configuration loading and validation: every error names the field, the value and the range.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -144,6 +144,29 @@ TEST(Config, ColumnGroupsAndRequantLanesAreDerivedAndChecked) {
   expect_usage_error({{"requant_lanes", 12}}, {"'requant_lanes'", "= 12", "8, 16, 32 or 64"});
   expect_usage_error({{"requant_lanes", 24}}, {"'requant_lanes'", "= 24", "times 1, 2, 4 or 8"});
   expect_usage_error({{"cols", 128}, {"requant_lanes", 1024}}, {"'requant_lanes'", "1024"});
+}
+
+// row_groups (WSR): derived from the rows and the dataflows (4 for rows >= 16 a multiple of 4,
+// 2 for even rows >= 8, 1 otherwise or without WS), and every value that would not split the
+// rows into equal groups, or that asks for WSR without WS, rejected with the valid ones named.
+TEST(Config, RowGroupsAreDerivedAndChecked) {
+  EXPECT_EQ(config_from_json({{"rows", 8}})->row_groups, 2);
+  EXPECT_EQ(config_from_json({{"rows", 16}})->row_groups, 4);
+  EXPECT_EQ(config_from_json({{"rows", 64}, {"cols", 64}})->row_groups, 4);
+  EXPECT_EQ(config_from_json({{"rows", 12}})->row_groups, 2);                     // 12 < 16
+  EXPECT_EQ(config_from_json({{"rows", 20}})->row_groups, 4);
+  EXPECT_EQ(config_from_json({{"rows", 6}})->row_groups, 1);                      // too short
+  EXPECT_EQ(config_from_json({{"rows", 9}})->row_groups, 1);                      // odd
+  EXPECT_EQ(config_from_json({{"rows", 16}, {"dataflows", "os"}})->row_groups, 1);  // WSR is a WS
+  EXPECT_TRUE(config_from_json({{"rows", 8}}).supports_wsr());
+  EXPECT_FALSE(config_from_json({{"rows", 8}, {"row_groups", 1}}).supports_wsr());
+  EXPECT_EQ(config_from_json({{"rows", 64}, {"row_groups", 16}})->row_groups, 16);
+  const auto flows = config_from_json({{"rows", 8}}).dataflows();
+  EXPECT_NE(std::find(flows.begin(), flows.end(), qta::Dataflow::WSR), flows.end());
+  expect_usage_error({{"row_groups", 3}}, {"'row_groups'", "= 3", "dividing rows"});
+  expect_usage_error({{"rows", 12}, {"row_groups", 8}}, {"'row_groups'", "= 8", "rows = 12"});
+  expect_usage_error({{"row_groups", 32}}, {"'row_groups'", "32", "1, 2, 4, 8 or 16"});
+  expect_usage_error({{"row_groups", 2}, {"dataflows", "os"}}, {"'row_groups'", "= 2", "dataflows = os"});
 }
 
 TEST(Config, RejectsBufferSmallerThanOneTile) {

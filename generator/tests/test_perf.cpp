@@ -154,6 +154,139 @@ TEST(Perf, AutoPicksAmongWsWscAndOsWithTiesToWsThenWscThenOs) {
           }
 }
 
+// An array with col_groups column groups (WSC) and row_groups row groups (WSR).
+Array grouped(int64_t rows, int64_t cols, int64_t col_groups, int64_t row_groups) {
+  Array a = grouped(rows, cols, col_groups);
+  a.row_groups = row_groups;
+  return a;
+}
+
+TEST(Perf, WsrCyclesFollowTheFormulaByHand) {
+  // R + (ceil(N/C) - 1) * P + Mg + R + C - 1, Mg = ceil(M/GR), P = max(Mg, R, 2).
+  // 64x64, 4 row groups of 16 rows, 4096x320x4 (fwd_hbt at rank 4): Mg = 1024, 5 N tiles, P = 1024:
+  // 64 + 4 * 1024 + 1024 + 64 + 63 = 5311 (WS: 5 tiles of P = 4096: 64 + 4 * 4096 + 4096 + 64 + 63 = 20671).
+  const Array p64 = grouped(64, 64, 1, 4);
+  EXPECT_EQ(wsr_period({4096, 320, 4}, p64), 1024);
+  EXPECT_EQ(wsr_cycles({4096, 320, 4}, p64), 5311);
+  EXPECT_EQ(ws_cycles({4096, 320, 4}, p64), 20671);
+  // 8x8, 2 row groups of 4 rows, 13x11x3: Mg = 7, 2 N tiles, P = max(7, 8, 2) = 8 (the weight load):
+  // 8 + 1 * 8 + 7 + 8 + 8 - 1 = 38 (WS: 2 tiles of P = 13: 8 + 13 + 13 + 15 = 49).
+  const Array a = grouped(8, 8, 1, 2);
+  EXPECT_EQ(wsr_period({13, 11, 3}, a), 8);
+  EXPECT_EQ(wsr_cycles({13, 11, 3}, a), 38);
+  EXPECT_EQ(ws_cycles({13, 11, 3}, a), 49);
+  // 2x4, 2 row groups of one row, 3x9x1: Mg = 2, 3 N tiles, P = max(2, 2, 2) = 2: 2 + 2 * 2 + 2 + 2 + 3 = 13.
+  EXPECT_EQ(wsr_period({3, 9, 1}, grouped(2, 4, 1, 2)), 2);
+  EXPECT_EQ(wsr_cycles({3, 9, 1}, grouped(2, 4, 1, 2)), 13);
+  // 16x8, 4 row groups of 4 rows, 100x4x3: Mg = 25, one N tile: 16 + 25 + 16 + 8 - 1 = 64 (WS 139).
+  EXPECT_EQ(wsr_cycles({100, 4, 3}, grouped(16, 8, 1, 4)), 64);
+  EXPECT_EQ(ws_cycles({100, 4, 3}, grouped(16, 8, 1, 4)), 139);
+  // M rows not a multiple of GR: 101 rows in 4 groups, Mg = 26.
+  EXPECT_EQ(wsr_cycles({101, 4, 3}, grouped(16, 8, 1, 4)), 65);
+  // compute_cycles dispatches; the RTL total adds the requantization pass ceil(M*N/C), 5 and SCALE.
+  EXPECT_EQ(compute_cycles({13, 11, 3}, a, Dataflow::WSR), 38);
+  EXPECT_EQ(rtl_total_cycles({13, 11, 3}, a, Dataflow::WSR, ScaleMode::Explicit), 38 + 18 + 5);
+  EXPECT_EQ(rtl_total_cycles({13, 11, 3}, a, Dataflow::WSR), 38 + 18 + 5 + kScaleCycles);
+  // Where it does not fit, it has no cycle count: K > R / GR, no row groups, the wave-1 array.
+  EXPECT_THROW(wsr_cycles({13, 11, 5}, a), std::invalid_argument);
+  EXPECT_THROW(compute_cycles({13, 11, 5}, a, Dataflow::WSR), std::invalid_argument);
+  EXPECT_THROW(wsr_cycles({13, 11, 1}, Array{8, 8}), std::invalid_argument);
+  Array wave1 = a;
+  wave1.ws_pipelined = false;
+  EXPECT_THROW(wsr_cycles({13, 11, 1}, wave1), std::invalid_argument);
+  EXPECT_THROW(breakdown({13, 11, 5}, a, Dataflow::WSR), std::invalid_argument);
+  // Row groups leave WS, OS and WSC alone.
+  for (const Gemm& g : {Gemm{13, 11, 19}, Gemm{4096, 4, 320}, Gemm{4096, 320, 4}, Gemm{1, 1, 1}}) {
+    EXPECT_EQ(ws_cycles(g, grouped(64, 64, 4, 4)), ws_cycles(g, Array{64, 64}));
+    EXPECT_EQ(os_cycles(g, grouped(64, 64, 4, 4)), os_cycles(g, Array{64, 64}));
+    if (wsc_fits(g, grouped(64, 64, 4))) {
+      EXPECT_EQ(wsc_cycles(g, grouped(64, 64, 4, 4)), wsc_cycles(g, grouped(64, 64, 4)));
+    }
+  }
+}
+
+TEST(Perf, WsrFitsUpToOneRowGroup) {
+  for (int64_t r : {2, 4, 8, 16, 64, 128})
+    for (int64_t groups : {2, 4, 8, 16}) {
+      if (r % groups != 0) continue;
+      const Array a = grouped(r, 8, 1, groups);
+      const int64_t rg = r / groups;
+      EXPECT_TRUE(wsr_fits({100, 50, rg}, a)) << r << " / " << groups;
+      EXPECT_TRUE(wsr_fits({1, 1, 1}, a)) << r << " / " << groups;
+      EXPECT_TRUE(wsr_fits({4096, 1280, rg}, a)) << "N and M do not matter";
+      EXPECT_FALSE(wsr_fits({100, 50, rg + 1}, a)) << r << " / " << groups;
+      Array wave1 = a;
+      wave1.ws_pipelined = false;
+      EXPECT_FALSE(wsr_fits({1, 1, 1}, wave1)) << "the wave-1 array has no row groups";
+    }
+  for (int64_t r : {1, 8, 64}) EXPECT_FALSE(wsr_fits({1, 1, 1}, Array{r, 8})) << "row_groups 1: never";
+  EXPECT_FALSE(wsr_fits({1, 1, 1}, grouped(8, 8, 4))) << "column groups are not row groups";
+}
+
+TEST(Perf, AutoPicksWsrForThinKWithTiesToWsThenWscThenWsrThenOs) {
+  const Array p64 = grouped(64, 64, 4, 4);
+  // The thin-K LoRA GEMMs (fwd_hbt, bwd_gat at rank 4) run on the row groups, the thin-N ones on
+  // the column groups.
+  EXPECT_EQ(auto_dataflow({4096, 320, 4}, p64), Dataflow::WSR);  // 5311 < WS 20671 < OS 62400
+  EXPECT_EQ(auto_cycles({4096, 320, 4}, p64), 5311);
+  EXPECT_EQ(auto_dataflow({4096, 320, 16}, p64), Dataflow::WSR) << "K = R / GR still fits";
+  EXPECT_EQ(auto_dataflow({4096, 320, 17}, p64), Dataflow::WS) << "K = 17 > 16 does not fit a row group";
+  EXPECT_EQ(auto_dataflow({4096, 4, 320}, p64), Dataflow::WSC);
+  EXPECT_EQ(auto_dataflow({4096, 320, 4}, grouped(64, 64, 4)), Dataflow::WS) << "no row groups";
+  EXPECT_EQ(auto_dataflow({4096, 320, 4}, p64, false, true), Dataflow::OS) << "WSR needs WS";
+  EXPECT_EQ(auto_dataflow({4096, 320, 4}, p64, true, false), Dataflow::WSR);
+  // Ties. 8x8 in 2 row groups, 1x8x1: WS 8 + 1 + 8 + 7 = 24, WSR (Mg 1) 24, OS 1 + 8 + 7 + 8 = 24: WS.
+  ASSERT_EQ(wsr_cycles({1, 8, 1}, grouped(8, 8, 1, 2)), 24);
+  ASSERT_EQ(ws_cycles({1, 8, 1}, grouped(8, 8, 1, 2)), 24);
+  ASSERT_EQ(os_cycles({1, 8, 1}, grouped(8, 8, 1, 2)), 24);
+  EXPECT_EQ(auto_dataflow({1, 8, 1}, grouped(8, 8, 1, 2)), Dataflow::WS);
+  // 16x8, 2 column groups of 4, 4 row groups of 4. 17x1x1: WS 16 + 17 + 16 + 7 = 56, WSC (Mg 9)
+  // 16 + 9 + 16 + 3 = 44, WSR (Mg 5) 16 + 5 + 16 + 7 = 44, OS 2 * 40 = 80: the tie goes to WSC.
+  // 19x1x1: WSC (Mg 10) 45, WSR (Mg 5) 44: WSR.
+  const Array b = grouped(16, 8, 2, 4);
+  ASSERT_EQ(wsc_cycles({17, 1, 1}, b), 44);
+  ASSERT_EQ(wsr_cycles({17, 1, 1}, b), 44);
+  EXPECT_EQ(auto_dataflow({17, 1, 1}, b), Dataflow::WSC);
+  ASSERT_EQ(wsc_cycles({19, 1, 1}, b), 45);
+  ASSERT_EQ(wsr_cycles({19, 1, 1}, b), 44);
+  EXPECT_EQ(auto_dataflow({19, 1, 1}, b), Dataflow::WSR);
+  // 16x8, 4 row groups, no column groups. 4x1x1: WSR (Mg 1) 16 + 1 + 16 + 7 = 40, OS 1 + 16 + 7 +
+  // 16 = 40: the tie goes to WSR. 5x1x1: WSR (Mg 2) 41, OS 40: OS.
+  const Array c = grouped(16, 8, 1, 4);
+  ASSERT_EQ(wsr_cycles({4, 1, 1}, c), 40);
+  ASSERT_EQ(os_cycles({4, 1, 1}, c), 40);
+  EXPECT_EQ(auto_dataflow({4, 1, 1}, c), Dataflow::WSR);
+  ASSERT_EQ(wsr_cycles({5, 1, 1}, c), 41);
+  EXPECT_EQ(auto_dataflow({5, 1, 1}, c), Dataflow::OS);
+  EXPECT_EQ(auto_dataflow({5, 1, 1}, c, true, false), Dataflow::WSR);
+  // WSR never costs more than WS where it fits (Mg <= M, one K tile either way), and AUTO is the
+  // minimum, ties in the order WS, WSC, WSR, OS, on every shape, grouping and both dataflow sets.
+  int wsr_picked = 0;
+  for (const Array& arr : {grouped(8, 8, 4, 2), grouped(16, 8, 2, 4), grouped(4, 16, 4, 2), grouped(16, 16, 1, 4),
+                           grouped(64, 64, 4, 4), grouped(64, 64, 1, 8)})
+    for (int64_t m : {1, 3, 4, 5, 9, 11, 17, 19, 77, 320})
+      for (int64_t n : {1, 2, 4, 5, 16, 17, 320})
+        for (int64_t k : {1, 2, 3, 4, 5, 8, 16, 17, 320})
+          for (bool has_os : {true, false}) {
+            const Gemm g{m, n, k};
+            const int64_t ws = ws_cycles(g, arr), os = os_cycles(g, arr);
+            const bool fits_c = wsc_fits(g, arr), fits_r = wsr_fits(g, arr);
+            if (fits_r) {
+              EXPECT_LE(wsr_cycles(g, arr), ws) << m << "x" << n << "x" << k;
+            }
+            int64_t best = ws;
+            Dataflow want = Dataflow::WS;
+            if (fits_c && wsc_cycles(g, arr) < best) best = wsc_cycles(g, arr), want = Dataflow::WSC;
+            if (fits_r && wsr_cycles(g, arr) < best) best = wsr_cycles(g, arr), want = Dataflow::WSR;
+            if (has_os && os < best) want = Dataflow::OS;
+            const Dataflow got = auto_dataflow(g, arr, true, has_os);
+            EXPECT_EQ(got, want) << arr.rows << "x" << arr.cols << "/" << arr.col_groups << "/" << arr.row_groups << " "
+                                 << m << "x" << n << "x" << k;
+            wsr_picked += got == Dataflow::WSR;
+          }
+  EXPECT_GT(wsr_picked, 100);
+}
+
 TEST(Perf, UtilizationIsMacsOverPeCycles) {
   const Array a{8, 8};
   EXPECT_DOUBLE_EQ(utilization({8, 8, 8}, a, 31), 512.0 / (64.0 * 31));
@@ -259,6 +392,29 @@ TEST(Perf, BreakdownAddsUpToTheRtlTotalForEveryShapeAndDataflow) {
                 ++wsc_checked;
               }
   EXPECT_GT(wsc_checked, 500);
+  // WSR, on every row grouping of these arrays (with and without column groups) and every shape
+  // whose K fits a group.
+  int wsr_checked = 0;
+  for (int64_t r : {2, 8, 16, 64})
+    for (int64_t c : {1, 5, 8, 64})
+      for (int64_t groups : {2, 4, 8, 16})
+        for (int64_t col_groups : {1, 4})
+          for (int64_t m : {1, 4, 77, 200, 4096})
+            for (int64_t n : {1, 4, 64, 320})
+              for (int64_t k : {1, 2, 4, 16})
+                for (ScaleMode sm : {ScaleMode::Explicit, ScaleMode::Dynamic}) {
+                  if (r % groups != 0 || c % col_groups != 0) continue;
+                  const Array a = grouped(r, c, col_groups, groups);
+                  const Gemm g{m, n, k};
+                  if (!wsr_fits(g, a)) continue;
+                  const Breakdown b = breakdown(g, a, Dataflow::WSR, sm);
+                  ASSERT_EQ(b.total(), rtl_total_cycles(g, a, Dataflow::WSR, sm))
+                      << r << "x" << c << "/" << col_groups << "/" << groups << " array, " << m << "x" << n << "x" << k;
+                  ASSERT_GE(b.underfill, -1e-9) << "stream cycles never beat the ideal";
+                  ++wsr_checked;
+                }
+  EXPECT_GT(wsr_checked, 500);
+  EXPECT_THROW(breakdown({8, 8, 8}, Array{8, 8}, Dataflow::AUTO), std::invalid_argument) << "resolve AUTO first";
   // By hand: 64x4x1280 on 8x8, WS: ceil(1280/8) * ceil(4/8) = 160 tiles, P = 64 = M: the skew
   // once, the first load, no stall; the wave-1 array: 160 tiles of 8 + 64 + 8 + 8 - 1.
   const Breakdown b = breakdown({64, 4, 1280}, {8, 8}, Dataflow::WS);
@@ -290,6 +446,22 @@ TEST(Perf, BreakdownAddsUpToTheRtlTotalForEveryShapeAndDataflow) {
   EXPECT_DOUBLE_EQ(w2.underfill, 12.0 - 13.0 * 2 * 19 / 64);
   EXPECT_EQ(w2.skew, 9);
   EXPECT_EQ(w2.load_shift, 16);
+  // WSR by hand. 4096x320x4 on 64x64 in 4 row groups: ideal 4096 * 320 * 4 / 4096 = 1280; stream
+  // 5 N tiles of Mg = 1024 rows = 5120, so underfill 3840; skew R + C - 1 = 127 once; load_shift:
+  // the first load, 64, and no stall (P = Mg): 5120 + 127 + 64 = 5311 = wsr_cycles.
+  const Breakdown r = breakdown({4096, 320, 4}, grouped(64, 64, 4, 4), Dataflow::WSR, ScaleMode::Explicit);
+  EXPECT_DOUBLE_EQ(r.ideal, 1280.0);
+  EXPECT_DOUBLE_EQ(r.underfill, 5120.0 - 1280);
+  EXPECT_EQ(r.skew, 127);
+  EXPECT_EQ(r.load_shift, 64);
+  EXPECT_EQ(r.requant_control, 4096 * 320 / 64 + 5);
+  // 13x11x3 on 8x8 in 2 row groups: 2 N tiles of Mg = 7 rows, P = R = 8: underfill 14 - 13*11*3/64,
+  // skew 8 + 8 - 1 = 15, load_shift 8 + 1 * (8 - 7) = 9 (the weight load stretches the period).
+  const Breakdown r2 = breakdown({13, 11, 3}, grouped(8, 8, 1, 2), Dataflow::WSR);
+  EXPECT_DOUBLE_EQ(r2.underfill, 14.0 - 13.0 * 11 * 3 / 64);
+  EXPECT_EQ(r2.skew, 15);
+  EXPECT_EQ(r2.load_shift, 9);
+  EXPECT_EQ(r2.requant_control, 18 + 5 + kScaleCycles);
 }
 
 TEST(Perf, PoliciesHonourTheConfiguredDataflows) {
@@ -303,40 +475,102 @@ TEST(Perf, PoliciesHonourTheConfiguredDataflows) {
   EXPECT_STREQ(policy_name(Policy::AutoWsOs), "auto_ws_os");
 }
 
-TEST(Perf, AutoPolicyRunsWscAndAutoWsOsDoesNot) {
+TEST(Perf, AutoWsOsWscRunsWscAndAutoWsOsDoesNot) {
   const Array a = grouped(64, 64, 4);
-  EXPECT_STREQ(policy_name(Policy::Auto), "auto_ws_os_wsc");
-  EXPECT_TRUE(policy_supported(Policy::Auto, true, false));
-  EXPECT_TRUE(policy_supported(Policy::Auto, false, true));
-  // The RTL's AUTO keeps the column groups; every other policy runs the array without them.
+  EXPECT_STREQ(policy_name(Policy::AutoWsOsWsc), "auto_ws_os_wsc");
+  EXPECT_TRUE(policy_supported(Policy::AutoWsOsWsc, true, false));
+  EXPECT_TRUE(policy_supported(Policy::AutoWsOsWsc, false, true));
+  // The RTL's AUTO and AutoWsOsWsc keep the column groups; every other policy runs the array
+  // without them.
   EXPECT_EQ(policy_array(Policy::Auto, a).col_groups, 4);
+  EXPECT_EQ(policy_array(Policy::AutoWsOsWsc, a).col_groups, 4);
   for (Policy p : {Policy::WsOnly, Policy::OsOnly, Policy::AutoWsOs, Policy::Wave1WsOnly, Policy::Wave1AutoWsOs})
     EXPECT_EQ(policy_array(p, a).col_groups, 1) << policy_name(p);
   const Gemm thin{4096, 4, 320};
-  EXPECT_EQ(policy_dataflow(Policy::Auto, thin, a, true, true), Dataflow::WSC);
+  for (Policy p : {Policy::Auto, Policy::AutoWsOsWsc}) {
+    EXPECT_EQ(policy_dataflow(p, thin, a, true, true), Dataflow::WSC) << policy_name(p);
+    EXPECT_EQ(policy_dataflow(p, thin, a, true, false), Dataflow::WSC) << "WS with column groups";
+    EXPECT_EQ(policy_dataflow(p, thin, a, false, true), Dataflow::OS) << policy_name(p);
+  }
   EXPECT_EQ(policy_dataflow(Policy::AutoWsOs, thin, a, true, true), Dataflow::WS);
-  EXPECT_EQ(policy_dataflow(Policy::Auto, thin, a, true, false), Dataflow::WSC) << "WS with column groups";
-  EXPECT_EQ(policy_dataflow(Policy::Auto, thin, a, false, true), Dataflow::OS);
   EXPECT_EQ(policy_dataflow(Policy::WsOnly, thin, a, true, true), Dataflow::WS);
-  // Column groups never cost cycles, alone or queued; on an array without them Auto is AutoWsOs.
-  std::vector<QueuedGemm> q_auto, q_two;
+  // Column groups never cost cycles, alone or queued; on an array without them AutoWsOsWsc is AutoWsOs.
+  std::vector<QueuedGemm> q_three, q_two;
   for (const Step& s : lora_steps(4096, 320, 640, 4))
     for (const Array& arr : {a, Array{64, 64}}) {
       const Gemm& g = s.gemm;
-      const Dataflow d3 = policy_dataflow(Policy::Auto, g, arr, true, true);
+      const Dataflow d3 = policy_dataflow(Policy::AutoWsOsWsc, g, arr, true, true);
       const Dataflow d2 = policy_dataflow(Policy::AutoWsOs, g, arr, true, true);
-      EXPECT_LE(rtl_total_cycles(g, policy_array(Policy::Auto, arr), d3),
+      EXPECT_LE(rtl_total_cycles(g, policy_array(Policy::AutoWsOsWsc, arr), d3),
                 rtl_total_cycles(g, policy_array(Policy::AutoWsOs, arr), d2));
       if (arr.col_groups == 1) {
         EXPECT_EQ(d3, d2);
       }
       if (arr.col_groups == 4) {
-        q_auto.push_back({g, d3, ScaleMode::Dynamic, false});
+        q_three.push_back({g, d3, ScaleMode::Dynamic, false});
         q_two.push_back({g, d2, ScaleMode::Dynamic, false});
       }
     }
-  EXPECT_LT(queue_timing(q_auto, policy_array(Policy::Auto, a)).total,
+  EXPECT_LT(queue_timing(q_three, policy_array(Policy::AutoWsOsWsc, a)).total,
             queue_timing(q_two, policy_array(Policy::AutoWsOs, a)).total);
+}
+
+TEST(Perf, AutoPolicyRunsWsrAndAutoWsOsWscDoesNot) {
+  const Array a = grouped(64, 64, 4, 4);
+  EXPECT_STREQ(policy_name(Policy::Auto), "auto_ws_os_wsc_wsr");
+  EXPECT_TRUE(policy_supported(Policy::Auto, true, false));
+  EXPECT_TRUE(policy_supported(Policy::Auto, false, true));
+  EXPECT_FALSE(policy_supported(Policy::Auto, false, false));
+  // Every policy has its own name.
+  const std::vector<Policy> all = {Policy::WsOnly,      Policy::OsOnly, Policy::AutoWsOs,     Policy::AutoWsOsWsc,
+                                   Policy::Auto,        Policy::Wave1WsOnly, Policy::Wave1AutoWsOs};
+  for (size_t i = 0; i < all.size(); ++i)
+    for (size_t j = i + 1; j < all.size(); ++j) EXPECT_STRNE(policy_name(all[i]), policy_name(all[j]));
+  // Only the RTL's AUTO keeps the row groups; AutoWsOsWsc is the array without them, every other
+  // policy the array without column and row groups; the Wave1 ones also the wave-1 array.
+  EXPECT_EQ(policy_array(Policy::Auto, a).row_groups, 4);
+  EXPECT_EQ(policy_array(Policy::Auto, a).col_groups, 4);
+  EXPECT_EQ(policy_array(Policy::AutoWsOsWsc, a).row_groups, 1);
+  EXPECT_EQ(policy_array(Policy::AutoWsOsWsc, a).col_groups, 4);
+  for (Policy p : {Policy::WsOnly, Policy::OsOnly, Policy::AutoWsOs, Policy::Wave1WsOnly, Policy::Wave1AutoWsOs}) {
+    EXPECT_EQ(policy_array(p, a).row_groups, 1) << policy_name(p);
+    EXPECT_EQ(policy_array(p, a).col_groups, 1) << policy_name(p);
+  }
+  for (Policy p : {Policy::Wave1WsOnly, Policy::Wave1AutoWsOs}) {
+    EXPECT_FALSE(policy_array(p, a).ws_pipelined) << policy_name(p);
+    EXPECT_FALSE(policy_array(p, a).two_stage) << policy_name(p);
+  }
+  for (Policy p : {Policy::WsOnly, Policy::OsOnly, Policy::AutoWsOs, Policy::AutoWsOsWsc, Policy::Auto})
+    EXPECT_TRUE(policy_array(p, a).ws_pipelined && policy_array(p, a).two_stage) << policy_name(p);
+  const Gemm thin_k{4096, 320, 4}, thin_n{4096, 4, 320};
+  EXPECT_EQ(policy_dataflow(Policy::Auto, thin_k, a, true, true), Dataflow::WSR);
+  EXPECT_EQ(policy_dataflow(Policy::Auto, thin_k, a, true, false), Dataflow::WSR) << "WS with row groups";
+  EXPECT_EQ(policy_dataflow(Policy::Auto, thin_k, a, false, true), Dataflow::OS);
+  EXPECT_EQ(policy_dataflow(Policy::AutoWsOsWsc, thin_k, a, true, true), Dataflow::WS);
+  EXPECT_EQ(policy_dataflow(Policy::AutoWsOs, thin_k, a, true, true), Dataflow::WS);
+  EXPECT_EQ(policy_dataflow(Policy::Wave1AutoWsOs, thin_k, a, true, true),
+            auto_dataflow(thin_k, policy_array(Policy::Wave1AutoWsOs, a)));
+  EXPECT_EQ(policy_dataflow(Policy::Auto, thin_n, a, true, true), Dataflow::WSC);
+  EXPECT_EQ(policy_dataflow(Policy::AutoWsOsWsc, thin_n, a, true, true), Dataflow::WSC);
+  // Row groups never cost cycles, alone or queued; on an array without them Auto is AutoWsOsWsc.
+  std::vector<QueuedGemm> q_four, q_three;
+  for (const Step& s : lora_steps(4096, 320, 640, 4))
+    for (const Array& arr : {a, grouped(64, 64, 4)}) {
+      const Gemm& g = s.gemm;
+      const Dataflow d4 = policy_dataflow(Policy::Auto, g, arr, true, true);
+      const Dataflow d3 = policy_dataflow(Policy::AutoWsOsWsc, g, arr, true, true);
+      EXPECT_LE(rtl_total_cycles(g, policy_array(Policy::Auto, arr), d4),
+                rtl_total_cycles(g, policy_array(Policy::AutoWsOsWsc, arr), d3));
+      if (arr.row_groups == 1) {
+        EXPECT_EQ(d4, d3);
+      }
+      if (arr.row_groups == 4) {
+        q_four.push_back({g, d4, ScaleMode::Dynamic, false});
+        q_three.push_back({g, d3, ScaleMode::Dynamic, false});
+      }
+    }
+  EXPECT_LT(queue_timing(q_four, policy_array(Policy::Auto, a)).total,
+            queue_timing(q_three, policy_array(Policy::AutoWsOsWsc, a)).total);
 }
 
 TEST(Perf, ArrayOfReadsTheConfiguration) {
@@ -345,21 +579,30 @@ TEST(Perf, ArrayOfReadsTheConfiguration) {
   EXPECT_EQ(a.rows, 8);
   EXPECT_EQ(a.cols, 8);
   EXPECT_EQ(a.col_groups, 4);
+  EXPECT_EQ(a.row_groups, 2) << "8 rows: row_groups derived 2";
   EXPECT_TRUE(a.ws_pipelined) << "the generated RTL";
   EXPECT_TRUE(a.two_stage);
   qta::gen::ConfigFields f;
   f.rows = 16;
   f.cols = 32;
   f.col_groups = 2;
+  f.row_groups = 8;
   const Array b = array_of(qta::gen::Config::validate(f));
   EXPECT_EQ(b.rows, 16);
   EXPECT_EQ(b.cols, 32);
   EXPECT_EQ(b.col_groups, 2);
-  EXPECT_EQ(array_of(qta::gen::load_config(qta::gen::named_config_path("ws_only"))).col_groups, 1);
+  EXPECT_EQ(b.row_groups, 8);
+  f.row_groups = 0;  // derived: 4 for 16 rows
+  EXPECT_EQ(array_of(qta::gen::Config::validate(f)).row_groups, 4);
+  const Array ws_only = array_of(qta::gen::load_config(qta::gen::named_config_path("ws_only")));
+  EXPECT_EQ(ws_only.col_groups, 1);
+  EXPECT_EQ(ws_only.row_groups, 1);
   const Array paper = array_of(qta::gen::load_config(qta::gen::named_config_path("paper_64x64")));
   EXPECT_EQ(paper.rows, 64);
   EXPECT_EQ(paper.cols, 64);
   EXPECT_EQ(paper.col_groups, 4);
+  EXPECT_EQ(paper.row_groups, 4);
+  EXPECT_EQ(array_of(qta::gen::load_config(qta::gen::named_config_path("lora_64x64"))).row_groups, 4);
 }
 
 TEST(Perf, QueueTimingOverlapsTheRequantizationWithTheNextCompute) {
@@ -412,7 +655,18 @@ TEST(Perf, PortBoundIsTheLargestOfComputeAndOperandTraffic) {
   // 5120 (WSC takes 5263); the other terms stay.
   EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 4, 320}, grouped(64, 64, 4)), 4096.0 * 320 / 256);
   EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 320, 4}, grouped(64, 64, 4)), 4096.0 * 320 / 64);
+  // Row groups give the results GR*C write lanes: 4096x320x4 on 64x64 in 4 row groups, 4096 * 320 /
+  // 256 = 5120 (WSR takes 5311); op(A)'s term stays (64 lanes without column groups), and the
+  // thin-N GEMM is still bound by op(A).
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 320, 4}, grouped(64, 64, 1, 4)), 4096.0 * 320 / 256);
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 320, 4}, grouped(64, 64, 4, 4), 2), 4096.0 * 320 / (2 * 256));
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 4, 320}, grouped(64, 64, 1, 4)), 4096.0 * 320 / 64);
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 4, 320}, grouped(64, 64, 4, 4)), 4096.0 * 320 / 256);
+  // 8 row groups: 512 write lanes, 4096 * 320 / 512 = 2560, still above op(A)'s 4096 * 4 / 64 = 256,
+  // op(B)'s 4 * 320 / 64 = 20 and the PEs' 1280.
+  EXPECT_DOUBLE_EQ(port_bound_cycles({4096, 320, 4}, grouped(64, 64, 1, 8)), 4096.0 * 320 / 512);
   // Neither dataflow of the generated array beats it, on any shape or array.
+  int wsr_bounded = 0;
   for (int64_t r : {1, 8, 64})
     for (int64_t c : {1, 8, 64})
       for (int64_t m : {1, 4, 77, 4096})
@@ -429,5 +683,14 @@ TEST(Perf, PortBoundIsTheLargestOfComputeAndOperandTraffic) {
               EXPECT_LE(port_bound_cycles({m, n, k}, ga), double(wsc_cycles({m, n, k}, ga)))
                   << r << "x" << c << "/" << groups << " " << m << "x" << n << "x" << k;
             }
+            // Nor does WSR, against the bound of the array with row groups (more lanes of results).
+            for (int64_t groups : {2, 4, 8}) {
+              if (r % groups != 0 || !wsr_fits({m, n, k}, grouped(r, c, 1, groups))) continue;
+              const Array ga = grouped(r, c, 1, groups);
+              EXPECT_LE(port_bound_cycles({m, n, k}, ga), double(wsr_cycles({m, n, k}, ga)))
+                  << r << "x" << c << "//" << groups << " " << m << "x" << n << "x" << k;
+              ++wsr_bounded;
+            }
           }
+  EXPECT_GT(wsr_bounded, 50);
 }

@@ -162,6 +162,25 @@ class Runner(Base):
         self.assertIn("paper_64x64", p.stdout)
         self.assertIn("max_128x128", p.stdout)
 
+    def test_real_coverage_bins_include_the_column_and_row_group_bins(self):
+        """scan_coverage_bins reads kEdgeBins, kWscBins and kWsrBins of verif/src/coverage.cpp, and the real
+        testplan's WSC and WSR features name points the coverage model has (a bin list the scan missed would
+        make the plan's 'wsr.*' unknown)."""
+        sys.path.insert(0, os.path.dirname(HERE))
+        import plan as planmod
+        src = os.path.dirname(os.path.dirname(HERE))
+        bins = planmod.scan_coverage_bins(os.path.join(src, "verif", "src", "coverage.cpp"))
+        self.assertIsNotNone(bins)
+        for b in ("rne.tie", "auto.chose_ws", "wsc.ran", "auto.chose_wsc", "wsr.ran", "auto.chose_wsr",
+                  "wsr.multi_n_tiles", "wsr.empty_group"):
+            self.assertIn(b, bins)
+        tests = planmod.scan_tests(os.path.join(src, "verif", "tb"))
+        plan = planmod.load_testplan(os.path.join(src, "regress", "testplan.json"), tests, bins)
+        feats = {f["name"]: f for f in plan["features"]}
+        self.assertIn("wsr_row_groups_match_golden_and_the_cost_model", feats["wsr_row_groups"]["tests"])
+        self.assertIn("wsr.*", feats["wsr_row_groups"]["coverage"])
+        self.assertIn("wsc_column_groups_match_golden_and_the_cost_model", feats["wsc_column_groups"]["tests"])
+
 
 class BadInput(Base):
     def bad(self, expect, *args, **kw):

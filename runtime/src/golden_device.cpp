@@ -52,7 +52,8 @@ class GoldenDevice final : public Device {
     }
     const perf::Array arr = perf::array_of(cfg_);
     const perf::Gemm g{d.m, d.n, d.k};
-    // AUTO: the RTL's qta_auto, over the configuration's WS, OS and (where N fits) WSC.
+    // AUTO: the RTL's qta_auto, over the configuration's WS, OS and, where they fit, WSC (N within
+    // a column group) and WSR (K within a row group).
     const Dataflow df = d.dataflow == Dataflow::AUTO
                             ? perf::auto_dataflow(g, arr, cfg_.supports_ws(), cfg_.supports_os())
                             : d.dataflow;
@@ -78,7 +79,7 @@ class GoldenDevice final : public Device {
     }
     write(BufferKind::Output, d.c_base, acc);
     write(BufferKind::Output, d.q_base, q);
-    c.os = df == Dataflow::OS;  // WSC is a WS variant: os = false
+    c.os = df == Dataflow::OS;  // WSC and WSR are WS variants: os = false
     c.compute_cycles = uint64_t(perf::compute_cycles(g, arr, df));
     c.cycles = uint64_t(predicted_descriptor_cycles(g, cfg_, d.dynamic_scale, df));
     c.busy_pe_cycles = uint64_t(d.m * d.n * d.k);
@@ -114,9 +115,15 @@ class GoldenDevice final : public Device {
     const int64_t mn = d.m * d.n;
     const bool overlap = int64_t(d.c_base) < int64_t(d.q_base) + mn && int64_t(d.q_base) < int64_t(d.c_base) + mn;
     if (int64_t(d.c_base) + mn > cfg_->output_depth || int64_t(d.q_base) + mn > cfg_->output_depth || overlap) return 6;
-    // WSC: a configuration with column groups, and N within one group (docs/interfaces.md section 4).
-    if ((d.dataflow == Dataflow::WS && !cfg_.supports_ws()) || (d.dataflow == Dataflow::OS && !cfg_.supports_os()) ||
-        (d.dataflow == Dataflow::WSC && !perf::wsc_fits({d.m, d.n, d.k}, perf::array_of(cfg_))))
+    // WSC: a configuration with column groups, and N within one group; WSR: one with row groups,
+    // and K within one group (docs/interfaces.md section 4). Codes 5..7 of the 3-bit field (and
+    // anything else that is no dataflow) are rejected too.
+    const int code = int(d.dataflow);
+    const perf::Gemm g{d.m, d.n, d.k};
+    if (code < 0 || code > int(Dataflow::WSR) || (d.dataflow == Dataflow::WS && !cfg_.supports_ws()) ||
+        (d.dataflow == Dataflow::OS && !cfg_.supports_os()) ||
+        (d.dataflow == Dataflow::WSC && !perf::wsc_fits(g, perf::array_of(cfg_))) ||
+        (d.dataflow == Dataflow::WSR && !perf::wsr_fits(g, perf::array_of(cfg_))))
       return 7;
     if ((d.rounding == golden::Rounding::RNE && !cfg_.supports_rne()) ||
         (d.rounding == golden::Rounding::SR && !cfg_.supports_sr()))

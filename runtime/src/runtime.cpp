@@ -68,7 +68,8 @@ int64_t rtl_total_for_mode(const perf::Gemm& g, const perf::Array& a, Dataflow d
 
 int64_t predicted_descriptor_cycles(const perf::Gemm& g, const gen::Config& cfg, bool dynamic, Dataflow dataflow) {
   const perf::Array arr = perf::array_of(cfg);
-  // AUTO: the RTL's choice among the configuration's WS, OS and WSC (where N fits a column group).
+  // AUTO: the RTL's choice among the configuration's WS, OS, WSC (where N fits a column group) and
+  // WSR (where K fits a row group).
   const Dataflow d =
       dataflow != Dataflow::AUTO ? dataflow : perf::auto_dataflow(g, arr, cfg.supports_ws(), cfg.supports_os());
   return rtl_total_for_mode(g, arr, d, dynamic);
@@ -163,17 +164,30 @@ Runtime::Runtime(Device& device, const golden::QuantConfig& quant)
 }
 
 void check_dataflow(const gen::Config& cfg, Dataflow d) {
-  // WSC runs only GEMMs with N <= cols / col_groups: AUTO picks it per descriptor; forcing it on
-  // every descriptor would have the hardware reject the wider ones (error 7).
+  const std::string valid = fmt::format("auto{}{}", cfg.supports_ws() ? ", ws" : "", cfg.supports_os() ? ", os" : "");
+  // WSC runs only GEMMs with N <= cols / col_groups, WSR only GEMMs with K <= rows / row_groups:
+  // AUTO picks them per descriptor; forcing one on every descriptor would have the hardware
+  // reject the others (error 7).
   if (d == Dataflow::WSC)
-    throw UsageError(fmt::format("dataflow WSC cannot be forced on every descriptor: it runs only N <= cols / "
-                                 "col_groups = {} and AUTO chooses it per descriptor; valid: auto{}{}",
-                                 cfg->cols / cfg->col_groups, cfg.supports_ws() ? ", ws" : "",
-                                 cfg.supports_os() ? ", os" : ""));
+    throw UsageError(fmt::format("dataflow WSC cannot be forced on every descriptor: {}; valid: {}",
+                                 cfg.supports_wsc() ? fmt::format("it runs only GEMMs with N <= cols / col_groups = {} "
+                                                                  "and AUTO chooses it per descriptor",
+                                                                  cfg->cols / cfg->col_groups)
+                                                    : std::string("this configuration has no column groups (col_groups 1)"),
+                                 valid));
+  if (d == Dataflow::WSR)
+    throw UsageError(fmt::format("dataflow WSR cannot be forced on every descriptor: {}; valid: {}",
+                                 cfg.supports_wsr() ? fmt::format("it runs only GEMMs with K <= rows / row_groups = {} "
+                                                                  "and AUTO chooses it per descriptor",
+                                                                  cfg->rows / cfg->row_groups)
+                                                    : std::string("this configuration has no row groups (row_groups 1)"),
+                                 valid));
+  if (int(d) < 0 || int(d) > int(Dataflow::WSR))
+    throw UsageError(fmt::format("dataflow code {} is no dataflow (0 WS, 1 OS, 2 AUTO, 3 WSC, 4 WSR); valid: {}",
+                                 int(d), valid));
   if ((d == Dataflow::WS && !cfg.supports_ws()) || (d == Dataflow::OS && !cfg.supports_os()))
-    throw UsageError(fmt::format("--dataflow {} is not in this configuration (dataflows \"{}\"); valid: auto{}{}",
-                                 d == Dataflow::WS ? "ws" : "os", cfg.supports_os() ? "os" : "ws",
-                                 cfg.supports_ws() ? ", ws" : "", cfg.supports_os() ? ", os" : ""));
+    throw UsageError(fmt::format("--dataflow {} is not in this configuration (dataflows \"{}\"); valid: {}",
+                                 d == Dataflow::WS ? "ws" : "os", cfg.supports_os() ? "os" : "ws", valid));
 }
 
 void Runtime::set_dataflow(Dataflow d) {
@@ -184,7 +198,7 @@ void Runtime::set_dataflow(Dataflow d) {
 
 Dataflow Runtime::dataflow() const {
   if (forced_ != Dataflow::AUTO) return forced_;
-  if (cfg_.dataflows().size() > 1) return Dataflow::AUTO;  // two or three of WS, OS, WSC
+  if (cfg_.dataflows().size() > 1) return Dataflow::AUTO;  // two or more of WS, OS, WSC, WSR
   return cfg_.supports_ws() ? Dataflow::WS : Dataflow::OS;
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "qta/cli.h"
+#include "qta/golden/gemm.h"
 #include "qta/golden/quant.h"
 #include "qta/runtime/runtime.h"
 #include "qta/runtime/train.h"
@@ -40,17 +41,20 @@ TEST(Plan, AGemmThatFitsIsOneDescriptor) {
 }
 
 TEST(Plan, AGemmThatDoesNotFitIsSplitIntoTilesThatFit) {
-  const gen::Config with_groups;  // the 8x8 defaults: col_groups 4, WSC runs N <= 2
+  const gen::Config with_groups;  // the 8x8 defaults: col_groups 4, WSC runs N <= 2; row_groups 2, WSR K <= 4
   gen::ConfigFields f;
   f.col_groups = 1;
+  f.row_groups = 1;
   const gen::Config no_groups = gen::Config::validate(f);
   ASSERT_EQ(with_groups->col_groups, 4);
+  ASSERT_EQ(with_groups->row_groups, 2);
   // SD v1.5 level3 to_k's X W on the 8x8 defaults: A 77 x 768 and B 768 x 1280 exceed 4096 words.
   for (const gen::Config* c : {&no_groups, &with_groups})
   for (const auto& [m, n, k] : {std::tuple{77, 1280, 768}, std::tuple{768, 4, 77}, std::tuple{4096, 320, 320}}) {
     const gen::Config& cfg = *c;
     const GemmPlan p = plan_gemm("g", m, n, k, cfg, true);
-    SCOPED_TRACE(testing::Message() << m << "x" << n << "x" << k << ", col_groups " << cfg->col_groups);
+    SCOPED_TRACE(testing::Message() << m << "x" << n << "x" << k << ", col_groups " << cfg->col_groups
+                                    << ", row_groups " << cfg->row_groups);
     EXPECT_FALSE(p.single);
     EXPECT_LE(p.mt * p.kt, cfg->input_depth);
     EXPECT_LE(p.kt * p.nt, cfg->weight_depth);
@@ -59,10 +63,11 @@ TEST(Plan, AGemmThatDoesNotFitIsSplitIntoTilesThatFit) {
     EXPECT_GE(p.tiles_n * p.nt, n);
     EXPECT_GE(p.tiles_k * p.kt, k);
     EXPECT_LT((p.tiles_m - 1) * p.mt, m);
-    // Without column groups, never cheaper than the unsplit GEMM would be on unlimited buffers.
-    // With them it can be: tiles of N <= cols / col_groups run on WSC (768x4x77 on 8x8: tiles of
-    // N = 2 take 4884 cycles, the unsplit N = 4 on WS 8092).
-    if (cfg->col_groups == 1) {
+    // Without column or row groups, never cheaper than the unsplit GEMM would be on unlimited
+    // buffers. With them it can be: tiles of N <= cols / col_groups run on WSC (768x4x77 on 8x8:
+    // tiles of N = 2 take 4884 cycles, the unsplit N = 4 on WS 8092), tiles of K <= rows /
+    // row_groups on WSR.
+    if (cfg->col_groups == 1 && cfg->row_groups == 1) {
       EXPECT_GE(p.predicted_cycles, predicted_descriptor_cycles({m, n, k}, cfg, false));
     }
   }
@@ -221,6 +226,122 @@ TEST(GoldenDevice, RunsWscWhereNFitsAColumnGroupAndAutoPicksLikeTheRtl) {
   // The runtime never forces WSC on every descriptor (AUTO picks it where it fits).
   EXPECT_THROW(check_dataflow(cfg, Dataflow::WSC), UsageError);
   EXPECT_NO_THROW(check_dataflow(cfg, Dataflow::AUTO));
+}
+
+// The message of a refused dataflow, or "" if check_dataflow accepts it.
+std::string refusal(const gen::Config& cfg, Dataflow d) {
+  try {
+    check_dataflow(cfg, d);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// WSR (dataflow code 4) runs where the configuration has row groups and K fits one group, else
+// error 7 like the scheduler, and so do codes 5..7; AUTO picks among WS, OS, WSC and WSR as the
+// RTL's qta_auto does (a thin-K GEMM on WSR), and the results are the golden GEMM's whatever it
+// picks.
+TEST(GoldenDevice, RunsWsrWhereKFitsARowGroupAndAutoPicksLikeTheRtl) {
+  const gen::Config cfg;  // 8x8, row_groups 2: WSR runs K <= 4; col_groups 4: WSC N <= 2
+  ASSERT_EQ(cfg->row_groups, 2);
+  const perf::Array arr = perf::array_of(cfg);
+  const auto device = make_golden_device(cfg);
+  golden::Rng rng(7);
+  const MatI a = random_q(16, 4, rng).values, b = random_q(4, 8, rng).values;
+  device->write(BufferKind::Input, 0, a);
+  device->write(BufferKind::Weight, 0, b);
+  DeviceDescriptor d;
+  d.m = 16;
+  d.n = 8;
+  d.k = 4;
+  d.lda = 4;
+  d.ldb = 8;
+  d.q_base = 128;
+  d.dynamic_scale = true;
+  const perf::Gemm g{16, 8, 4};
+  // WS 8 + 16 + 8 + 8 - 1 = 39; WSR: Mg = 8, 8 + 8 + 8 + 8 - 1 = 31; OS 2 tiles of 27 = 54; WSC
+  // does not fit (N = 8 > 2).
+  ASSERT_EQ(perf::wsr_cycles(g, arr), 31);
+  ASSERT_EQ(perf::auto_dataflow(g, arr, true, true), Dataflow::WSR);
+  const MatI want = golden::gemm_int(a, Op::N, b, Op::N, 8, 32);
+  for (const Dataflow df : {Dataflow::WSR, Dataflow::AUTO}) {
+    d.dataflow = df;
+    const DeviceCompletion c = device->run(d);
+    EXPECT_EQ(c.error, 0) << to_string(df);
+    EXPECT_FALSE(c.os) << "WSR is a WS variant";
+    EXPECT_EQ(c.compute_cycles, 31u) << to_string(df);
+    EXPECT_EQ(c.cycles, uint64_t(perf::rtl_total_cycles(g, arr, Dataflow::WSR, perf::ScaleMode::Dynamic)))
+        << to_string(df);
+    EXPECT_EQ(device->read(BufferKind::Output, 0, 16, 8), want) << to_string(df);
+  }
+  // K one deeper than a row group: WSR is rejected, AUTO runs WS (39 cycles; OS 2 tiles of 28).
+  d.k = 5;
+  d.lda = 5;
+  d.dataflow = Dataflow::WSR;
+  EXPECT_EQ(device->run(d).error, 7) << "K = 5 > rows / row_groups = 4";
+  d.dataflow = Dataflow::AUTO;
+  EXPECT_EQ(device->run(d).error, 0);
+  EXPECT_EQ(device->run(d).compute_cycles, uint64_t(perf::ws_cycles({16, 8, 5}, arr)));
+  // Codes 5, 6, 7 of the 3-bit field: error 7, whatever the shape.
+  d.k = 4;
+  d.lda = 4;
+  for (int code : {5, 6, 7}) {
+    d.dataflow = Dataflow(code);
+    const DeviceCompletion c = device->run(d);
+    EXPECT_EQ(c.error, 7) << "code " << code;
+    EXPECT_EQ(c.cycles, 2u) << "code " << code;
+  }
+  // No row groups, no WSR.
+  gen::ConfigFields f;
+  f.row_groups = 1;
+  const gen::Config no_groups = gen::Config::validate(f);
+  d.dataflow = Dataflow::WSR;
+  EXPECT_EQ(make_golden_device(no_groups)->run(d).error, 7) << "no row groups, no WSR";
+  d.dataflow = Dataflow::AUTO;
+  const DeviceCompletion without = make_golden_device(no_groups)->run(d);
+  EXPECT_EQ(without.error, 0);
+  EXPECT_EQ(without.compute_cycles, uint64_t(perf::ws_cycles(g, arr))) << "AUTO without row groups: WS";
+  // The runtime never forces WSR on every descriptor (AUTO picks it where it fits); the message
+  // says why, for a configuration with row groups and for one without.
+  const std::string with_msg = refusal(cfg, Dataflow::WSR), without_msg = refusal(no_groups, Dataflow::WSR);
+  EXPECT_NE(with_msg.find("K <= rows / row_groups = 4"), std::string::npos) << with_msg;
+  EXPECT_NE(with_msg.find("valid: auto, ws, os"), std::string::npos) << with_msg;
+  EXPECT_NE(without_msg.find("no row groups"), std::string::npos) << without_msg;
+  EXPECT_NE(refusal(cfg, Dataflow(5)).find("code 5 is no dataflow"), std::string::npos) << refusal(cfg, Dataflow(5));
+  EXPECT_EQ(refusal(cfg, Dataflow::AUTO), "");
+  EXPECT_EQ(refusal(cfg, Dataflow::WS), "");
+}
+
+// Thin-K GEMMs (K = a LoRA rank) through the runtime with AUTO on a configuration with row groups:
+// bit for bit golden::run_gemm_step's, one descriptor each, AUTO's choice (WSR for some) in the
+// compute cycles and the device's cycles what the plan predicted.
+TEST(Runtime, AutoWithRowGroupsRunsThinKGemmsOnWsr) {
+  const gen::Config cfg;  // 8x8, row_groups 2: rank 4 fits a row group
+  const auto device = make_golden_device(cfg);
+  int64_t on_wsr = 0;
+  for (const auto& [m, n, k] : {std::tuple{64, 48, 4}, std::tuple{64, 32, 4}, std::tuple{9, 20, 3}})
+    on_wsr += perf::auto_dataflow({m, n, k}, perf::array_of(cfg), true, true) == Dataflow::WSR;
+  ASSERT_GT(on_wsr, 0) << "none of the thin-K shapes picks WSR: the test checks nothing about it";
+  golden::Rng rng(11);
+  golden::QuantConfig qc;
+  qc.seed = 11;
+  Runtime rt(*device, qc);
+  for (const auto& [m, n, k] : {std::tuple{64, 48, 4}, std::tuple{64, 32, 4}, std::tuple{9, 20, 3}}) {
+    const QTensor a = random_q(m, k, rng), b = random_q(k, n, rng);
+    const golden::GemmStep want =
+        golden::run_gemm_step("g", "a", a, Op::N, "b", b, Op::N, "c", 1.0, golden::Rounding::RNE, qc);
+    rt.reset_stats();
+    const golden::GemmStep got = rt.run("g", "a", a, Op::N, "b", b, Op::N, "c", 1.0, golden::Rounding::RNE, qc);
+    SCOPED_TRACE(testing::Message() << m << "x" << n << "x" << k);
+    EXPECT_EQ(got.acc, want.acc);
+    EXPECT_EQ(got.out.values, want.out.values);
+    EXPECT_EQ(rt.stats().descriptors, 1);
+    EXPECT_EQ(int64_t(rt.stats().cycles), rt.stats().predicted_cycles);
+    EXPECT_EQ(int64_t(rt.stats().compute_cycles),
+              perf::compute_cycles({m, n, k}, perf::array_of(cfg),
+                                   perf::auto_dataflow({m, n, k}, perf::array_of(cfg), true, true)));
+  }
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Block test of qta_amax (8 lanes, AW = 32): amax_o is max |acc| over the valid lanes since
+// Block test of qta_amax (8 lanes, AW = 32; built a second time as 16 lanes in 2 groups, the
+// WSR row groups' split of the tree, QTA_AMAX_LANES / -GGROUPS): amax_o is max |acc| over the valid lanes since
 // clear_i, against a direct computation, with random values, random valid masks, values that
 // differ only in sign (k(x) = 2|x| - (x < 0) must still give the larger magnitude), the extremes
 // -2^31 (|x| = 2^31) and 2^31 - 1, and clear_i between runs.
@@ -14,7 +15,12 @@
 using namespace qta::harness;
 
 namespace {
-constexpr int kLanes = 8;
+#ifndef QTA_AMAX_LANES
+#define QTA_AMAX_LANES 8
+#endif
+constexpr int kLanes = QTA_AMAX_LANES;
+static_assert(kLanes <= 32, "valid masks are 32-bit here");
+constexpr uint32_t kAllLanes = kLanes == 32 ? 0xffffffffu : (uint32_t{1} << kLanes) - 1;
 
 struct AmaxTb {
   explicit AmaxTb(Dut& dut)
@@ -41,7 +47,7 @@ Task<> run(Dut& dut, AmaxTb& tb, int groups, Draw draw) {
   int64_t want = 0;
   for (int g = 0; g < groups; ++g) {
     std::vector<uint32_t> words(kLanes);
-    const uint32_t valid = (g % 3 == 2) ? uint32_t(dut.rng()() & 0xff) : 0xffu;
+    const uint32_t valid = (g % 3 == 2) ? uint32_t(dut.rng()()) & kAllLanes : kAllLanes;
     for (int l = 0; l < kLanes; ++l) {
       const int32_t v = draw(g, l);
       words[size_t(l)] = uint32_t(v);

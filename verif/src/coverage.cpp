@@ -42,6 +42,17 @@ const char* kWscBins[] = {
     "wsc.full_group",       // N = C / col_groups: every column of every group busy
     "wsc.transposed",       // op(A) or op(B) transposed
 };
+// WSR (WS on row groups), on configurations that have it: a WSR GEMM has one K tile, sampled
+// into these bins rather than the cross.
+const char* kWsrBins[] = {
+    "wsr.ran",              // a WSR GEMM completed (explicit or AUTO)
+    "auto.chose_wsr",       // AUTO picked WSR
+    "wsr.multi_n_tiles",    // N > C: the N tiles follow each other in every row group
+    "wsr.short_group",      // M not a multiple of row_groups: the last group(s) stream fewer rows
+    "wsr.empty_group",      // M < row_groups: a row group without rows writes nothing
+    "wsr.full_group",       // K = R / row_groups: every row of every group busy
+    "wsr.transposed",       // op(A) or op(B) transposed
+};
 }  // namespace
 
 std::string Coverage::cross_key(Dataflow df, ShapeClass s, Op a, Op b, Rounding r) {
@@ -49,7 +60,11 @@ std::string Coverage::cross_key(Dataflow df, ShapeClass s, Op a, Op b, Rounding 
                      golden::rounding_name(r));
 }
 
-Coverage::Coverage(int cols, int col_groups) : wsc_cols_(col_groups > 1 ? cols / col_groups : 0), groups_(col_groups) {
+Coverage::Coverage(int cols, int col_groups, int rows, int row_groups)
+    : wsc_cols_(col_groups > 1 ? cols / col_groups : 0),
+      groups_(col_groups),
+      wsr_rows_(row_groups > 1 ? rows / row_groups : 0),
+      row_groups_(row_groups) {
   for (Dataflow df : {Dataflow::WS, Dataflow::OS})
     for (int s = 0; s < kShapeClasses; ++s)
       for (Op a : {Op::N, Op::T})
@@ -58,6 +73,8 @@ Coverage::Coverage(int cols, int col_groups) : wsc_cols_(col_groups > 1 ? cols /
   for (const char* e : kEdgeBins) edges_[e] = 0;
   if (wsc_cols_ > 0)
     for (const char* e : kWscBins) edges_[e] = 0;
+  if (wsr_rows_ > 0)
+    for (const char* e : kWsrBins) edges_[e] = 0;
 }
 
 void Coverage::hit(const std::string& edge_bin) {
@@ -76,6 +93,15 @@ void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requa
     if (c.m % groups_) hit("wsc.short_group");
     if (c.n == wsc_cols_) hit("wsc.full_group");
     if (c.op_a == Op::T || c.op_b == Op::T) hit("wsc.transposed");
+  } else if (used == Dataflow::WSR) {
+    if (wsr_rows_ == 0) throw std::invalid_argument("a WSR GEMM sampled by a coverage model without row groups");
+    hit("wsr.ran");
+    if (c.dataflow == Dataflow::AUTO) hit("auto.chose_wsr");
+    if (c.n > cap.cols) hit("wsr.multi_n_tiles");
+    if (c.m % row_groups_) hit("wsr.short_group");
+    if (c.m < row_groups_) hit("wsr.empty_group");
+    if (c.k == wsr_rows_) hit("wsr.full_group");
+    if (c.op_a == Op::T || c.op_b == Op::T) hit("wsr.transposed");
   } else {
     ++cross_.at(cross_key(used, classify(c.m, c.n, c.k, cap), c.op_a, c.op_b, c.rounding));
   }
@@ -86,7 +112,7 @@ void Coverage::sample_gemm(const GemmCase& c, Dataflow used, const golden::Requa
   if (c.m % cap.rows) hit("shape.m_ragged");
   if (c.n % cap.cols) hit("shape.n_ragged");
   if (c.k % cap.rows) hit("shape.k_ragged");
-  if (c.dataflow == Dataflow::AUTO && used != Dataflow::WSC) hit(used == Dataflow::WS ? "auto.chose_ws" : "auto.chose_os");
+  if (c.dataflow == Dataflow::AUTO && used != Dataflow::WSC && used != Dataflow::WSR) hit(used == Dataflow::WS ? "auto.chose_ws" : "auto.chose_os");
   if (out.amax == 0) return;
   const int64_t qmax = golden::qmax_for(cap.q);
   bool tie = false, saturated = false;

@@ -13,8 +13,9 @@ namespace qta::verif {
 
 class Coverage {
  public:
-  // cols / col_groups: the configuration's column groups (col_groups > 1 adds the WSC bins).
-  explicit Coverage(int cols = 8, int col_groups = 1);
+  // cols / col_groups: the configuration's column groups (col_groups > 1 adds the WSC bins);
+  // rows / row_groups likewise (row_groups > 1 adds the WSR bins).
+  explicit Coverage(int cols = 8, int col_groups = 1, int rows = 8, int row_groups = 1);
   // One completed GEMM: the case, the dataflow the hardware actually used (AUTO resolved), the
   // golden requantization result and the golden int32 result it came from, c.expected_acc() (for
   // tie, saturation and zero bins; the caller has computed it for its own check).
@@ -43,6 +44,8 @@ class Coverage {
   std::map<std::string, long> edges_;
   int wsc_cols_ = 0;  // C / col_groups, 0 without column groups
   int groups_ = 1;
+  int wsr_rows_ = 0;  // R / row_groups, 0 without row groups
+  int row_groups_ = 1;
 };
 
 }  // namespace qta::verif

@@ -19,6 +19,7 @@ Capacity capacity(const gen::Config& c) {
   cap.rows = c->rows;
   cap.cols = c->cols;
   cap.col_groups = c->col_groups;
+  cap.row_groups = c->row_groups;
   cap.q = c->data_width;
   cap.input_depth = c->input_depth;
   cap.weight_depth = c->weight_depth;
@@ -127,9 +128,11 @@ GemmCase draw_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<Da
     case ShapeClass::MultiTile: m = R * pick(rng, 1, 3); n = C * pick(rng, 1, 3); k = R * pick(rng, 1, 3); break;
     case ShapeClass::Ragged: m = pick(rng, 1, 3 * R); n = pick(rng, 1, 3 * C); k = pick(rng, 1, 3 * R); break;
   }
-  // The dataflow first: WSC runs only GEMMs whose N fits one column group (cols / col_groups).
+  // The dataflow first: WSC runs only GEMMs whose N fits one column group (cols / col_groups),
+  // WSR only GEMMs whose K fits one row group (rows / row_groups). fit() only shrinks.
   c.dataflow = dataflows[rng.next_u64() % dataflows.size()];
   if (c.dataflow == Dataflow::WSC) n = 1 + (n - 1) % std::max(1, cap.cols / cap.col_groups);
+  if (c.dataflow == Dataflow::WSR) k = 1 + (k - 1) % std::max(1, cap.rows / cap.row_groups);
   fit(m, n, k, cap);
   c.m = m;
   c.n = n;

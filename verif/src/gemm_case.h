@@ -20,6 +20,7 @@ using qta::Dataflow;  // the tree's one Dataflow enum (qta/dataflow.h)
 struct Capacity {
   int rows = 8, cols = 8;
   int col_groups = 1;  // WSC: a GEMM's N at most cols / col_groups
+  int row_groups = 1;  // WSR: a GEMM's K at most rows / row_groups
   int q = 8;
   int64_t input_depth = 4096, weight_depth = 4096, output_depth = 8192;
   int64_t max_k = 4096;  // largest K the scheduler accepts
@@ -67,7 +68,8 @@ ShapeClass classify(int64_t m, int64_t n, int64_t k, const Capacity& cap);
 golden::MatI random_operand(int64_t rows, int64_t cols, Distribution d, int q, golden::Rng& rng);
 
 // One constrained-random case: shape from a weighted class (LoRA-thin weighted up), fitting the
-// buffers; transposes, dataflow (among `dataflows`), rounding, distribution all random.
+// buffers; transposes, dataflow (among `dataflows`), rounding, distribution all random. A WSC
+// case keeps N <= cols / col_groups and a WSR case K <= rows / row_groups (where they run).
 GemmCase random_gemm_case(uint64_t seed, const Capacity& cap, const std::vector<Dataflow>& dataflows);
 // The same case without its operands (a and b empty): every other field as random_gemm_case
 // draws it from the same seed. For searches over shapes.

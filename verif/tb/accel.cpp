@@ -65,6 +65,7 @@ Task<> Accel::monitor() {
     c.error = top_.done_error_o;
     c.os = top_.done_os_o;
     c.wsc = top_.done_wsc_o;
+    c.wsr = top_.done_wsr_o;
     c.cycles = top_.done_cycles_o;
     c.compute_cycles = top_.done_compute_cycles_o;
     c.busy_pe_cycles = top_.done_busy_pe_cycles_o;
@@ -215,7 +216,7 @@ Task<> Accel::submit(const Descriptor& d) {
   Signal(t.desc_b_trans_i, "desc_b_trans_i", 1).set(d.b_trans);
   Signal(t.desc_c_base_i, "desc_c_base_i", 32).set(d.c_base);
   Signal(t.desc_q_base_i, "desc_q_base_i", 32).set(d.q_base);
-  Signal(t.desc_dataflow_i, "desc_dataflow_i", 2).set(uint64_t(d.dataflow) & 3);
+  Signal(t.desc_dataflow_i, "desc_dataflow_i", 3).set(uint64_t(d.dataflow) & 7);
   Signal(t.desc_rounding_i, "desc_rounding_i", 1).set(d.rounding == golden::Rounding::SR);
   Signal(t.desc_m0_i, "desc_m0_i", 32).set(d.m0);
   Signal(t.desc_shift_i, "desc_shift_i", 6).set(uint64_t(d.shift) & 63);

@@ -29,7 +29,8 @@ struct Descriptor {
   uint32_t a_base = 0, b_base = 0, c_base = 0, q_base = 0;
   uint32_t lda = 0, ldb = 0;
   bool a_trans = false, b_trans = false;
-  int dataflow = int(Dataflow::AUTO);  // the Dataflow encoding (3 WSC: illegal without column groups or for N > C/G)
+  int dataflow = int(Dataflow::AUTO);  // the Dataflow encoding (3 WSC: illegal without column groups or for N > C/G;
+                                       // 4 WSR: without row groups or for K > R/GR; 5..7 always)
   golden::Rounding rounding = golden::Rounding::RNE;
   uint32_t m0 = 0;  // EXPLICIT only; ignored (and not checked) when dynamic_scale
   int shift = 0;
@@ -42,7 +43,8 @@ struct Completion {
   int error = 0;
   bool os = false;
   bool wsc = false;  // ran WSC (WS on column groups)
-  Dataflow ran() const { return wsc ? Dataflow::WSC : os ? Dataflow::OS : Dataflow::WS; }
+  bool wsr = false;  // ran WSR (WS on row groups)
+  Dataflow ran() const { return wsr ? Dataflow::WSR : wsc ? Dataflow::WSC : os ? Dataflow::OS : Dataflow::WS; }
   uint32_t cycles = 0, compute_cycles = 0;
   uint64_t busy_pe_cycles = 0;
   int64_t amax = 0;   // max |acc| of the final int32 results

@@ -23,10 +23,10 @@
 
 namespace qta::verif {
 Coverage& run_coverage() {
-  // The configuration's column groups decide whether the WSC bins exist.
+  // The configuration's column and row groups decide whether the WSC and WSR bins exist.
   static Coverage cov = [] {
     const gen::Config cfg = load_accel_config();
-    return Coverage(cfg->cols, cfg->col_groups);
+    return Coverage(cfg->cols, cfg->col_groups, cfg->rows, cfg->row_groups);
   }();
   return cov;
 }

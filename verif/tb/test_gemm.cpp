@@ -211,8 +211,12 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
       const perf::Array a = perf::array_of(cfg);
       const perf::Dataflow want = perf::auto_dataflow(g, a);
       if (r.done.ran() != want)
-        QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {})", qta::to_string(r.done.ran()),
-                 s[0], s[1], s[2], qta::to_string(want), perf::ws_cycles(g, a), perf::os_cycles(g, a));
+        QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {}, WSC {}, WSR {}; seed {}; "
+                 "reproduce: {})", qta::to_string(r.done.ran()), s[0], s[1], s[2], qta::to_string(want),
+                 perf::ws_cycles(g, a), perf::os_cycles(g, a),
+                 perf::wsc_fits(g, a) ? fmt::format("{}", perf::wsc_cycles(g, a)) : std::string("does not fit"),
+                 perf::wsr_fits(g, a) ? fmt::format("{}", perf::wsr_cycles(g, a)) : std::string("does not fit"),
+                 dut.seed(), reproduce_command(dut));
       QTA_CHECK_EQ(int64_t(r.done.compute_cycles), perf::auto_cycles(g, a));
       if (int64_t(r.done.cycles) != perf::rtl_total_cycles(g, a, want, sm))
         QTA_FAIL("{}: {} cycles from the RTL, the cost model {} (compute {}, requantization {}, control 5, scale {}; "
@@ -277,67 +281,124 @@ std::vector<Rounding> roundings(const gen::Config& cfg);  // the configuration's
 // K = 1; every transpose, both roundings and both scale modes. Each run is bit-exact against the
 // golden model (int32, int8, amax, multiplier), reports WSC, and takes exactly the cost model's
 // cycles with M*N*K busy-PE cycles; AUTO on LoRA thin-N shapes makes the model's choice.
+namespace {
+struct Shape {  // a GEMM's M, N, K
+  int64_t m, n, k;
+};
+
+// The body of the WSC and WSR tests: every shape under both transposes with the explicit
+// dataflow `df` (rounding modes and scale modes alternating), bit-exact, its compute and total
+// cycles equal to the cost model's, busy-PE cycles = M*N*K; then AUTO on `auto_shapes`, which
+// must pick the model's choice and `df` at least once. Shapes that do not fit the buffers are
+// skipped; fewer than 8 explicit runs fail the test (it would check too little).
+harness::Task<> dataflow_shapes_match_golden_and_the_cost_model(harness::Dut& dut, Accel& acc, Dataflow df,
+                                                                 const std::vector<Shape>& shapes,
+                                                                 const std::vector<Shape>& auto_shapes) {
+  const auto& cfg = acc.config();
+  const perf::Array arr = perf::array_of(cfg);
+  const std::string name = to_string(df);
+  auto fits = [&](int64_t m, int64_t n, int64_t k) {
+    return m * k <= cfg->input_depth && k * n <= cfg->weight_depth && 2 * m * n <= cfg->output_depth;
+  };
+  const auto rounds = roundings(cfg);
+  int run = 0;
+  for (const auto& s : shapes)
+    for (Op oa : {Op::N, Op::T})
+      for (Op ob : {Op::N, Op::T}) {
+        const int64_t m = s.m, n = s.n, k = std::min(s.k, cfg.max_k());
+        if (!fits(m, n, k)) continue;
+        GemmCase c = directed_gemm_case(name, dut.seed() + uint64_t(run), m, n, k, oa, ob, df,
+                                        rounds[size_t(run) % rounds.size()]);
+        if (run % 3 == 1) c.multiplier = c.expected_out().m;  // EXPLICIT every third run
+        const std::string ctx = fmt::format("{} M={} N={} K={} A{} B{} {} {}", name, m, n, k, golden::op_name(oa),
+                                            golden::op_name(ob), golden::rounding_name(c.rounding),
+                                            perf::scale_mode_name(scale_mode_of(c)));
+        const GemmRun r = co_await check_case(acc, c, ctx);
+        ++run;
+        if (r.done.ran() != df) QTA_FAIL("{}: ran {}, the descriptor asked for {}", ctx, to_string(r.done.ran()), name);
+        const perf::Gemm g{m, n, k};
+        const int64_t want_compute = perf::compute_cycles(g, arr, df);
+        const int64_t want_total = perf::rtl_total_cycles(g, arr, df, scale_mode_of(c));
+        if (int64_t(r.done.compute_cycles) != want_compute || int64_t(r.done.cycles) != want_total)
+          QTA_FAIL("{}: {} cycles ({} compute) from the RTL, the cost model {} ({} compute; seed {}; reproduce: {})", ctx,
+                   r.done.cycles, r.done.compute_cycles, want_total, want_compute, dut.seed(), reproduce_command(dut));
+        if (r.done.busy_pe_cycles != uint64_t(m * n * k))
+          QTA_FAIL("{}: {} busy-PE cycles, M*N*K = {}", ctx, r.done.busy_pe_cycles, m * n * k);
+      }
+  if (run < 8) QTA_FAIL("only {} {} runs fit this configuration's buffers: the test checks too little", run, name);
+  int auto_df = 0;
+  for (const auto& s : auto_shapes) {
+    if (!fits(s.m, s.n, s.k)) continue;
+    const GemmCase c = directed_gemm_case(name + "_auto", dut.seed(), s.m, s.n, s.k, Op::N, Op::N, Dataflow::AUTO,
+                                          rounds.front());
+    const std::string ctx = fmt::format("AUTO M={} N={} K={}", s.m, s.n, s.k);
+    const GemmRun r = co_await check_case(acc, c, ctx);
+    const perf::Gemm g{s.m, s.n, s.k};
+    const Dataflow want = perf::auto_dataflow(g, arr, cfg.supports_ws(), cfg.supports_os());
+    auto cycles_of = [&](Dataflow d, bool fit) {
+      return fit ? fmt::format("{}", perf::compute_cycles(g, arr, d)) : std::string("does not fit");
+    };
+    if (r.done.ran() != want)
+      QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {}, OS {}, WSC {}, WSR {} cycles; seed {}; reproduce: {})", ctx,
+               to_string(r.done.ran()), to_string(want), perf::ws_cycles(g, arr), perf::os_cycles(g, arr),
+               cycles_of(Dataflow::WSC, perf::wsc_fits(g, arr)), cycles_of(Dataflow::WSR, perf::wsr_fits(g, arr)),
+               dut.seed(), reproduce_command(dut));
+    QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, arr, want, scale_mode_of(c)));
+    auto_df += want == df;
+  }
+  if (auto_df == 0) QTA_FAIL("AUTO chose {} for none of its shapes: the choice of {} is not exercised", name, name);
+  dut.log().info("{}: {} runs bit-exact with the model's cycles; AUTO chose {} {} times", name, run, name, auto_df);
+}
+}  // namespace
+
 QTA_TEST(wsc_column_groups_match_golden_and_the_cost_model, .timeout = 40, .timeout_unit = harness::Unit::ms,
          .suites = {"smoke", "block"}) {
+  // WSC (WS on column groups): thin-N GEMMs, every column group holding the same K x N tile and
+  // streaming its own chunk of M. Shapes cover a group without rows (M < col_groups), N = C/G,
+  // several K tiles and K = 1; AUTO on thin-N LoRA shapes (X A: M = tokens, N = rank).
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
   if (!cfg.supports_wsc())
     QTA_SKIP("WSC needs column groups; this configuration has col_groups = {}", cfg->col_groups);
   const int64_t R = cfg->rows, C = cfg->cols, G = cfg->col_groups, CG = C / G;
-  const perf::Array arr = perf::array_of(cfg);
-  const int64_t shapes[][3] = {{std::max<int64_t>(1, G - 1), 1, R},
-                               {3 * G + 1, CG, 2 * R + 3},
-                               {2 * R * G + 1, std::max<int64_t>(1, CG - 1), 3 * R},
-                               {R * G, CG, 1},
-                               {5, 1, 5 * R + 1}};
-  const auto rounds = roundings(cfg);
-  int run = 0;
-  for (const auto& s : shapes)
-    for (Op oa : {Op::N, Op::T})
-      for (Op ob : {Op::N, Op::T}) {
-        const int64_t m = s[0], n = s[1], k = std::min(s[2], cfg.max_k());
-        if (m * k > cfg->input_depth || k * n > cfg->weight_depth || 2 * m * n > cfg->output_depth) continue;
-        GemmCase c = directed_gemm_case("wsc", dut.seed() + uint64_t(run), m, n, k, oa, ob, Dataflow::WSC,
-                                        rounds[size_t(run) % rounds.size()]);
-        if (run % 3 == 1) c.multiplier = c.expected_out().m;  // EXPLICIT every third run
-        const std::string ctx = fmt::format("WSC M={} N={} K={} A{} B{} {} {}", m, n, k, golden::op_name(oa),
-                                            golden::op_name(ob), golden::rounding_name(c.rounding),
-                                            perf::scale_mode_name(scale_mode_of(c)));
-        const GemmRun r = co_await check_case(acc, c, ctx);
-        ++run;
-        if (r.done.ran() != Dataflow::WSC) QTA_FAIL("{}: ran {}, the descriptor asked for WSC", ctx, to_string(r.done.ran()));
-        const perf::Gemm g{m, n, k};
-        if (int64_t(r.done.compute_cycles) != perf::wsc_cycles(g, arr) ||
-            int64_t(r.done.cycles) != perf::rtl_total_cycles(g, arr, Dataflow::WSC, scale_mode_of(c)))
-          QTA_FAIL("{}: {} cycles ({} compute) from the RTL, the cost model {} ({} compute; seed {}; reproduce: {})", ctx,
-                   r.done.cycles, r.done.compute_cycles, perf::rtl_total_cycles(g, arr, Dataflow::WSC, scale_mode_of(c)),
-                   perf::wsc_cycles(g, arr), dut.seed(), reproduce_command(dut));
-        if (r.done.busy_pe_cycles != uint64_t(m * n * k))
-          QTA_FAIL("{}: {} busy-PE cycles, M*N*K = {}", ctx, r.done.busy_pe_cycles, m * n * k);
-      }
-  if (run < 8) QTA_FAIL("only {} WSC runs fit this configuration's buffers: the test checks too little", run);
-  // AUTO on thin-N LoRA shapes (X A with M = tokens, N = rank): the model's choice, and WSC at
-  // least once (else the comparison is not exercised).
-  int auto_wsc = 0;
-  for (const auto& s : {std::array<int64_t, 3>{4 * R, std::min<int64_t>(CG, 4), 2 * R},
-                        std::array<int64_t, 3>{G * R + 3, 1, R + 1}, std::array<int64_t, 3>{2, CG, 3 * R}}) {
-    if (s[0] * s[2] > cfg->input_depth || s[2] * s[1] > cfg->weight_depth || 2 * s[0] * s[1] > cfg->output_depth) continue;
-    const GemmCase c = directed_gemm_case("wsc_auto", dut.seed(), s[0], s[1], s[2], Op::N, Op::N, Dataflow::AUTO,
-                                          rounds.front());
-    const std::string ctx = fmt::format("AUTO M={} N={} K={}", s[0], s[1], s[2]);
-    const GemmRun r = co_await check_case(acc, c, ctx);
-    const perf::Gemm g{s[0], s[1], s[2]};
-    const Dataflow want = perf::auto_dataflow(g, arr, cfg.supports_ws(), cfg.supports_os());
-    if (r.done.ran() != want)
-      QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {}, OS {}, WSC {} cycles; seed {}; reproduce: {})", ctx,
-               to_string(r.done.ran()), to_string(want), perf::ws_cycles(g, arr), perf::os_cycles(g, arr),
-               perf::wsc_cycles(g, arr), dut.seed(), reproduce_command(dut));
-    QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, arr, want, scale_mode_of(c)));
-    auto_wsc += want == Dataflow::WSC;
-  }
-  if (auto_wsc == 0) QTA_FAIL("AUTO chose WSC for none of the thin-N shapes: the three-way choice is not exercised");
-  dut.log().info("WSC: {} runs bit-exact with the model's cycles; AUTO chose WSC {} times", run, auto_wsc);
+  // (Named, not temporaries in the co_await's full expression: GCC 12 rejects those in a
+  // coroutine frame, "array used as initializer".)
+  const std::vector<Shape> shapes{
+      Shape{std::max<int64_t>(1, G - 1), 1, R},
+      Shape{3 * G + 1, CG, 2 * R + 3},
+      Shape{2 * R * G + 1, std::max<int64_t>(1, CG - 1), 3 * R},
+      Shape{R * G, CG, 1},
+      Shape{5, 1, 5 * R + 1}};
+  const std::vector<Shape> auto_shapes{Shape{4 * R, std::min<int64_t>(CG, 4), 2 * R}, Shape{G * R + 3, 1, R + 1},
+      Shape{2, CG, 3 * R}};
+  co_await dataflow_shapes_match_golden_and_the_cost_model(dut, acc, Dataflow::WSC, shapes, auto_shapes);
+}
+
+QTA_TEST(wsr_row_groups_match_golden_and_the_cost_model, .timeout = 40, .timeout_unit = harness::Unit::ms,
+         .suites = {"smoke", "block"}) {
+  // WSR (WS on row groups, docs/interfaces.md section 4): thin-K GEMMs, every row group holding
+  // the same K x N tile and writing its own rows through its own write lanes. Shapes cover a
+  // group without rows (M < row_groups), K = R/GR (every row of a group busy), several N tiles
+  // with a partial last one, and M not a multiple of row_groups; AUTO on thin-K LoRA shapes
+  // (s (X A) B^T: M = tokens, K = rank).
+  Accel acc(dut);
+  co_await acc.start();
+  const auto& cfg = acc.config();
+  if (!cfg.supports_wsr())
+    QTA_SKIP("WSR needs row groups; this configuration has row_groups = {}", cfg->row_groups);
+  const int64_t R = cfg->rows, C = cfg->cols, GR = cfg->row_groups, RG = R / GR;
+  // (Named, not temporaries in the co_await's full expression: GCC 12 rejects those in a
+  // coroutine frame, "array used as initializer".)
+  const std::vector<Shape> shapes{
+      Shape{std::max<int64_t>(1, GR - 1), 1, 1},
+      Shape{3 * GR + 1, C, RG},
+      Shape{2 * R * GR + 1, 2 * C + 3, std::max<int64_t>(1, RG - 1)},
+      Shape{R * GR, std::max<int64_t>(1, C - 1), 1},
+      Shape{5, 3 * C + 1, RG}};
+  const std::vector<Shape> auto_shapes{Shape{4 * R * GR, 2 * C, std::min<int64_t>(RG, 4)}, Shape{GR * R + 3, C + 1, 1},
+      Shape{2, 3 * C, RG}};
+  co_await dataflow_shapes_match_golden_and_the_cost_model(dut, acc, Dataflow::WSR, shapes, auto_shapes);
 }
 
 QTA_TEST(quantizer_rounding_saturation_and_max, .timeout = 20, .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
@@ -438,25 +499,52 @@ QTA_TEST(dynamic_scale_gemm_the_host_never_computed, .timeout = 10, .timeout_uni
 
 // Every dataflow, rounding and value distribution with a DYNAMIC descriptor: the multiplier
 // the accelerator derives from its own amax is golden's requant_multiplier(amax) bit for bit,
-// and so is every requantized element (check_case), over single- and multi-tile shapes.
+// and so is every requantized element (check_case), over single- and multi-tile shapes. WSC and
+// WSR (where the configuration has them) run their own shapes, thin in N (N <= C/G) or K
+// (K <= R/GR), over one and several tiles with ragged groups: every group's results reach amax.
 QTA_TEST(dynamic_scale_multiplier_matches_golden_every_dataflow_rounding_and_distribution, .timeout = 50,
          .timeout_unit = harness::Unit::ms, .suites = {"block"}) {
   Accel acc(dut);
   co_await acc.start();
   const auto& cfg = acc.config();
   const int64_t R = cfg->rows, C = cfg->cols;
-  const int64_t shapes[][3] = {{R, C, std::min<int64_t>(R, cfg.max_k())},
-                               {R + 3, 2 * C + 1, std::min<int64_t>(2 * R + 3, cfg.max_k())}};
-  int i = 0;
+  using Shape = std::array<int64_t, 3>;
+  std::vector<std::pair<Dataflow, std::vector<Shape>>> flows;
   for (Dataflow df : supported(cfg))
+    flows.push_back({df, {Shape{R, C, std::min<int64_t>(R, cfg.max_k())},
+                          Shape{R + 3, 2 * C + 1, std::min<int64_t>(2 * R + 3, cfg.max_k())}}});
+  if (cfg.supports_wsc()) {
+    const int64_t cg = C / cfg->col_groups;
+    flows.push_back({Dataflow::WSC, {Shape{R, cg, std::min<int64_t>(R, cfg.max_k())},
+                                     Shape{2 * R + 3, cg, std::min<int64_t>(2 * R + 3, cfg.max_k())}}});
+  }
+  if (cfg.supports_wsr()) {
+    const int64_t rg = std::min<int64_t>(R / cfg->row_groups, cfg.max_k());
+    flows.push_back({Dataflow::WSR, {Shape{R, C, rg}, Shape{2 * R + 3, 2 * C + 1, rg}}});
+  }
+  int i = 0;
+  for (const auto& [df, shapes] : flows) {
+    int ran = 0;
     for (Rounding mode : roundings(cfg))
       for (int dist = 0; dist < kDistributions; ++dist)
         for (const auto& sh : shapes) {
+          if (sh[0] * sh[2] > cfg->input_depth || sh[2] * sh[1] > cfg->weight_depth ||
+              2 * sh[0] * sh[1] > cfg->output_depth)
+            continue;
           const GemmCase c = directed_gemm_case("dyn", dut.seed() + uint64_t(i++), sh[0], sh[1], sh[2], Op::N, Op::T, df,
                                                 mode, 8, Distribution(dist));
-          co_await check_case(acc, c, fmt::format("DYNAMIC {}x{}x{} {} {} {}", sh[0], sh[1], sh[2], qta::to_string(df),
-                                                  golden::rounding_name(mode), distribution_name(Distribution(dist))));
+          const std::string ctx = fmt::format("DYNAMIC {}x{}x{} {} {} {}", sh[0], sh[1], sh[2], qta::to_string(df),
+                                              golden::rounding_name(mode), distribution_name(Distribution(dist)));
+          const GemmRun r = co_await check_case(acc, c, ctx);
+          if (r.done.ran() != df)
+            QTA_FAIL("{}: ran {}, the descriptor asked for {} (seed {}; reproduce: {})", ctx, qta::to_string(r.done.ran()),
+                     qta::to_string(df), dut.seed(), reproduce_command(dut));
+          ++ran;
         }
+    if (ran == 0)
+      QTA_FAIL("no {} shape of this test fits this configuration's buffers: the test checks nothing about it",
+               qta::to_string(df));
+  }
 }
 
 // The divider's paths through the top, with amax values chosen rather than hoped for: a 1 x 1
@@ -697,6 +785,24 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     with("WSC (code 3) on a build without column groups", "illegal.unsupported_mode", DATAFLOW,
          [](Descriptor& d) { d.dataflow = 3; });
   }
+  if (cfg.supports_wsr()) {
+    // WSR is legal only where K fits one row group. (K = R/GR + 1 beyond the accumulator bound
+    // would be error 2 first: any code then.)
+    const int64_t rg = cfg->rows / cfg->row_groups;
+    with("WSR with K one deeper than a row group", "illegal.unsupported_mode", rg + 1 <= cfg.max_k() ? DATAFLOW : 0,
+         [&](Descriptor& d) {
+           d.dataflow = 4;
+           d.k = rg + 1;
+           d.lda = uint32_t(d.k);
+         });
+  } else {
+    with("WSR (code 4) on a build without row groups", "illegal.unsupported_mode", DATAFLOW,
+         [](Descriptor& d) { d.dataflow = 4; });
+  }
+  // Codes 5..7 of the 3-bit dataflow field are no dataflow on any build.
+  for (const auto& [what, code] : {std::pair{"dataflow code 5", 5}, std::pair{"dataflow code 6", 6},
+                                   std::pair{"dataflow code 7", 7}})
+    with(what, "illegal.unsupported_mode", DATAFLOW, [code = code](Descriptor& d) { d.dataflow = code; });
   if (cfg.supports_sr())
     with("SR with seed 0", "illegal.unsupported_mode", SEED, [](Descriptor& d) {
       d.rounding = Rounding::SR;

@@ -34,7 +34,9 @@ Task<> run_steps_on_rtl(Accel& acc, const std::string& layer, const std::vector<
     c.op_b = st.op_b;
     c.rounding = st.rounding;
     c.sr_seed = st.sr_seed;
-    c.dataflow = cfg.supports_ws() && cfg.supports_os() ? Dataflow::AUTO : (cfg.supports_ws() ? Dataflow::WS : Dataflow::OS);
+    // AUTO where the configuration has a choice (WS, OS, WSC, WSR: the thin LoRA steps may run on
+    // column or row groups), else its one dataflow.
+    c.dataflow = cfg.dataflows().size() > 1 ? Dataflow::AUTO : cfg.dataflows().front();
     c.a = rtl_tensors.count(st.a_name) ? rtl_tensors[st.a_name] : st.a.values;
     c.b = rtl_tensors.count(st.b_name) ? rtl_tensors[st.b_name] : st.b.values;
     // No multiplier: a DYNAMIC descriptor, the accelerator derives it from its own result.
@@ -48,9 +50,9 @@ Task<> run_steps_on_rtl(Accel& acc, const std::string& layer, const std::vector<
     if (r.done.m0 != uint32_t(st.out.m.m0) || r.done.shift != st.out.m.n)
       QTA_FAIL("{}: the RTL derived m0 = {}, shift = {}; the golden step's multiplier is m0 = {}, n = {}", ctx, r.done.m0,
                r.done.shift, st.out.m.m0, st.out.m.n);
-    run_coverage().sample_gemm(c, r.done.os ? Dataflow::OS : Dataflow::WS, st.out, st.acc, capacity(cfg));
+    run_coverage().sample_gemm(c, r.done.ran(), st.out, st.acc, capacity(cfg));
     acc.dut().log().info("{}: {} elements bit-exact, {} cycles ({})", ctx, st.m * st.n, r.done.cycles,
-                         r.done.os ? "OS" : "WS");
+                         qta::to_string(r.done.ran()));
     rtl_tensors[st.out_name] = r.out;
   }
 }

@@ -1,5 +1,6 @@
 // Constrained-random GEMMs: shapes from one to several tiles with the LoRA-thin class weighted up,
-// value distributions (uniform, +-qmax, zeros, sparse, heavy-tailed), dataflows including AUTO,
+// value distributions (uniform, +-qmax, zeros, sparse, heavy-tailed), dataflows including AUTO
+// (and WSC and WSR where the configuration has column or row groups),
 // rounding modes and transposes; every case reproducible from the test seed. Samples functional
 // coverage, then closes the cross bins the random cases missed with one directed case each.
 // $QTA_RANDOM_CASES sets the number of random cases (default 1000).
@@ -33,12 +34,14 @@ void check_and_sample(const GemmCase& c, const golden::MatI& acc, const GemmRun&
   const Dataflow ran = r.done.ran();
   const Dataflow model = perf::auto_dataflow(g, a, cfg.supports_ws(), cfg.supports_os());
   if (c.dataflow == Dataflow::AUTO && ran != model)
-    QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {} cycles, OS {}, WSC {}; seed {}; reproduce: {})", ctx,
+    QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {} cycles, OS {}, WSC {}, WSR {}; seed {}; reproduce: {})", ctx,
              qta::to_string(ran), qta::to_string(model), perf::ws_cycles(g, a), perf::os_cycles(g, a),
-             perf::wsc_fits(g, a) ? fmt::format("{}", perf::wsc_cycles(g, a)) : std::string("does not fit"), dut.seed(),
+             perf::wsc_fits(g, a) ? fmt::format("{}", perf::wsc_cycles(g, a)) : std::string("does not fit"),
+             perf::wsr_fits(g, a) ? fmt::format("{}", perf::wsr_cycles(g, a)) : std::string("does not fit"), dut.seed(),
              reproduce_command(dut));
   if (c.dataflow != Dataflow::AUTO && ran != c.dataflow)
-    QTA_FAIL("{}: ran {}, the descriptor asked for {}", ctx, qta::to_string(ran), qta::to_string(c.dataflow));
+    QTA_FAIL("{}: ran {}, the descriptor asked for {} (seed {}; reproduce: {})", ctx, qta::to_string(ran),
+             qta::to_string(c.dataflow), dut.seed(), reproduce_command(dut));
   const perf::ScaleMode sm = scale_mode_of(c);
   if (int64_t(r.done.cycles) != perf::rtl_total_cycles(g, a, ran, sm))
     QTA_FAIL("{}: {} cycles from the RTL, the cost model {} ({} scale; seed {}; reproduce: {})", ctx, r.done.cycles,
@@ -60,7 +63,9 @@ QTA_TEST(random_gemms, .timeout = 2000, .timeout_unit = harness::Unit::ms, .suit
   if (cfg.supports_ws()) flows.push_back(Dataflow::WS);
   if (cfg.supports_os()) flows.push_back(Dataflow::OS);
   if (cfg.supports_wsc()) flows.push_back(Dataflow::WSC);  // random_gemm_case keeps N <= C/G for it
-  if (cfg.supports_ws() && (cfg.supports_os() || cfg.supports_wsc())) flows.push_back(Dataflow::AUTO);
+  if (cfg.supports_wsr()) flows.push_back(Dataflow::WSR);  // and K <= R/GR for this one
+  if (cfg.supports_ws() && (cfg.supports_os() || cfg.supports_wsc() || cfg.supports_wsr()))
+    flows.push_back(Dataflow::AUTO);
   Capacity cap = capacity(cfg);
   // Keep each case small enough for a quick run: a few tiles per dimension.
   cap.input_depth = std::min<int64_t>(cap.input_depth, 24 * cfg->rows * cfg->rows);

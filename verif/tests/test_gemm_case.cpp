@@ -113,3 +113,72 @@ TEST(Coverage, CountsCrossAndEdgeBins) {
   EXPECT_THROW(cov.hit("no.such.bin"), std::invalid_argument);
   EXPECT_NE(cov.table().find("not hit"), std::string::npos);
 }
+
+// A random WSC case keeps N within one column group and a WSR case K within one row group (the
+// scheduler rejects the others with error 7), while their other dimensions still vary: WSR cases
+// with several N tiles and fewer rows than groups appear. capacity() carries both groupings.
+TEST(GemmCase, WscAndWsrCasesFitTheirGroups) {
+  Capacity cap;
+  cap.rows = 16;
+  cap.cols = 8;
+  cap.col_groups = 4;  // WSC: N <= 2
+  cap.row_groups = 4;  // WSR: K <= 4
+  int wsc = 0, wsr = 0, wsr_multi_n = 0, wsr_short = 0;
+  for (uint64_t seed = 1; seed <= 3000; ++seed) {
+    const GemmCase c = random_gemm_shape(seed, cap, {Dataflow::WS, Dataflow::OS, Dataflow::WSC, Dataflow::WSR, Dataflow::AUTO});
+    if (c.dataflow == Dataflow::WSC) {
+      ASSERT_LE(c.n, 2) << c.describe();
+      ++wsc;
+    }
+    if (c.dataflow == Dataflow::WSR) {
+      ASSERT_LE(c.k, 4) << c.describe();
+      ++wsr;
+      wsr_multi_n += c.n > cap.cols;
+      wsr_short += c.m % cap.row_groups != 0;
+    }
+    ASSERT_LE(c.m * c.k, cap.input_depth) << c.describe();
+    ASSERT_LE(c.k * c.n, cap.weight_depth) << c.describe();
+    ASSERT_LE(2 * c.m * c.n, cap.output_depth) << c.describe();
+  }
+  EXPECT_GT(wsc, 300);
+  EXPECT_GT(wsr, 300);
+  EXPECT_GT(wsr_multi_n, 10) << "WSR cases never have several N tiles";
+  EXPECT_GT(wsr_short, 10) << "WSR cases never have M off a multiple of row_groups";
+  const qta::gen::Config cfg;  // the 8x8 defaults: col_groups 4, row_groups 2
+  EXPECT_EQ(capacity(cfg).col_groups, cfg->col_groups);
+  EXPECT_EQ(capacity(cfg).row_groups, cfg->row_groups);
+  EXPECT_GT(capacity(cfg).row_groups, 1);
+}
+
+// The WSR bins exist only with row groups (the WSC bins only with column groups), and a WSR GEMM
+// is sampled into them rather than into the dataflow x shape cross.
+TEST(Coverage, WsrGemmsGoToTheWsrBins) {
+  const Coverage plain;  // no column or row groups
+  EXPECT_FALSE(plain.to_json()["edges"].contains("wsr.ran"));
+  EXPECT_FALSE(plain.to_json()["edges"].contains("wsc.ran"));
+  Coverage cov(8, 4, 8, 2);  // 8x8, col_groups 4, row_groups 2: WSR runs K <= 4
+  for (const char* bin : {"wsr.ran", "auto.chose_wsr", "wsr.multi_n_tiles", "wsr.short_group", "wsr.empty_group",
+                          "wsr.full_group", "wsr.transposed", "wsc.ran"})
+    EXPECT_TRUE(cov.to_json()["edges"].contains(bin)) << bin;
+  Capacity cap;
+  cap.col_groups = 4;
+  cap.row_groups = 2;
+  // AUTO chose WSR for 3 x 9 x 4 with A transposed: a short group, two N tiles, K = R / GR.
+  const GemmCase c = directed_gemm_case("wsr", 1, 3, 9, 4, Op::T, Op::N, Dataflow::AUTO, Rounding::RNE);
+  cov.sample_gemm(c, Dataflow::WSR, c.expected_out(), c.expected_acc(), cap);
+  const auto edges = cov.to_json()["edges"];
+  for (const char* bin : {"wsr.ran", "auto.chose_wsr", "wsr.multi_n_tiles", "wsr.short_group", "wsr.full_group",
+                          "wsr.transposed"})
+    EXPECT_EQ(edges[bin], 1) << bin;
+  EXPECT_EQ(edges["wsr.empty_group"], 0) << "M = 3 >= row_groups = 2";
+  EXPECT_EQ(edges["auto.chose_ws"], 0);
+  EXPECT_EQ(edges["wsc.ran"], 0);
+  EXPECT_EQ(cov.cross_hit(), 0) << "a WSR GEMM is not a cross sample";
+  // M = 1 < row_groups: the second group has no rows.
+  const GemmCase one = directed_gemm_case("wsr1", 2, 1, 2, 1, Op::N, Op::N, Dataflow::WSR, Rounding::SR);
+  cov.sample_gemm(one, Dataflow::WSR, one.expected_out(), one.expected_acc(), cap);
+  EXPECT_EQ(cov.to_json()["edges"]["wsr.empty_group"], 1);
+  EXPECT_EQ(cov.to_json()["edges"]["auto.chose_wsr"], 1) << "an explicit WSR is not AUTO's choice";
+  Coverage no_rows(8, 4);  // column groups only
+  EXPECT_THROW(no_rows.sample_gemm(c, Dataflow::WSR, c.expected_out(), c.expected_acc(), cap), std::invalid_argument);
+}

@@ -10,7 +10,7 @@
 
 namespace qta {
 
-enum class Dataflow : int { WS = 0, OS = 1, AUTO = 2, WSC = 3 };
+enum class Dataflow : int { WS = 0, OS = 1, AUTO = 2, WSC = 3, WSR = 4 };
 
 constexpr const char* to_string(Dataflow d) {
   switch (d) {
@@ -18,6 +18,7 @@ constexpr const char* to_string(Dataflow d) {
     case Dataflow::OS: return "OS";
     case Dataflow::AUTO: return "AUTO";
     case Dataflow::WSC: return "WSC";
+    case Dataflow::WSR: return "WSR";
   }
   return "?";
 }

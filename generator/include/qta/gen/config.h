@@ -51,6 +51,7 @@ struct ConfigFields {
   int banks = 1;
   int queue_depth = 4;
   int col_groups = 0;  // kDerived: derived_col_groups
+  int row_groups = 0;  // kDerived: derived_row_groups
   int requant_lanes = 0;  // kDerived: cols
   Dataflows dataflows = Dataflows::Both;
   RoundingModes rounding = RoundingModes::Both;
@@ -95,7 +96,8 @@ class Config {
   bool supports_rne() const { return f_.rounding != RoundingModes::SR; }
   bool supports_sr() const { return f_.rounding != RoundingModes::RNE; }
   bool supports_wsc() const { return f_.col_groups > 1; }  // WS on column groups (implies WS)
-  std::vector<Dataflow> dataflows() const;  // WS, OS and/or WSC: the explicit ones it accepts
+  bool supports_wsr() const { return f_.row_groups > 1; }  // WS on row groups (implies WS)
+  std::vector<Dataflow> dataflows() const;  // WS, OS, WSC and/or WSR: the explicit ones it accepts
   int64_t max_k() const;                    // largest K whose sums fit the accumulator
 
  private:
@@ -139,6 +141,10 @@ int64_t min_input_depth(int rows, int cols);
 // The column groups of the WSC dataflow when the configuration does not say: 4 when cols is a
 // multiple of 4 and at least 8 and the array runs WS, else 1 (no WSC).
 int derived_col_groups(int cols, bool supports_ws);
+// The row groups of the WSR dataflow when the configuration does not say: 4 when rows is a
+// multiple of 4 and at least 16, else 2 when rows is even and at least 8, if the array runs WS;
+// else 1 (no WSR).
+int derived_row_groups(int rows, bool supports_ws);
 int64_t min_weight_depth(int rows, int cols);
 int64_t min_output_depth(int rows, int cols);
 // Depths used when a configuration leaves them out (docs/config.md): 8 (operands) and 16

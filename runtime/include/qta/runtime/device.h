@@ -29,6 +29,8 @@ struct DeviceDescriptor {
   uint32_t a_base = 0, b_base = 0, c_base = 0, q_base = 0;
   uint32_t lda = 0, ldb = 0;
   bool a_trans = false, b_trans = false;
+  // 0 WS, 1 OS, 2 AUTO, 3 WSC, 4 WSR (a 3-bit field): a device rejects a WSC or WSR descriptor
+  // that does not fit its column or row groups, and codes 5..7, with error 7.
   Dataflow dataflow = Dataflow::AUTO;
   golden::Rounding rounding = golden::Rounding::RNE;
   bool dynamic_scale = false;
@@ -40,7 +42,7 @@ struct DeviceDescriptor {
 struct DeviceCompletion {
   uint32_t id = 0;
   int error = 0;          // docs/rtl.md error codes; 0 = done
-  bool os = false;        // the dataflow it ran: OS (WS and WSC: false)
+  bool os = false;        // the dataflow it ran: OS (WS, WSC and WSR: false)
   uint64_t cycles = 0, compute_cycles = 0, busy_pe_cycles = 0;
   int64_t amax = 0;
   golden::FixedPoint multiplier;  // the one the quantizer used

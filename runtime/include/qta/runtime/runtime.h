@@ -44,7 +44,8 @@ GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, con
                    Dataflow dataflow = Dataflow::AUTO);
 
 // Cycles the performance model predicts for one descriptor alone, run with `dataflow` (AUTO:
-// the configuration's AUTO choice among WS, OS and WSC, perf::auto_dataflow on perf::array_of).
+// the configuration's AUTO choice among WS, OS, WSC and WSR, perf::auto_dataflow on
+// perf::array_of).
 int64_t predicted_descriptor_cycles(const perf::Gemm& g, const gen::Config& cfg, bool dynamic,
                                     Dataflow dataflow = Dataflow::AUTO);
 
@@ -114,8 +115,9 @@ class Runtime final : public golden::GemmEngine {
 // (exit 2) naming the field, both values and what is valid.
 void check_compatible(const gen::Config& cfg, const golden::QuantConfig& quant, const std::string& config_name);
 // A dataflow the configuration has (AUTO always): qta::UsageError (exit 2) naming it otherwise.
-// WSC is refused too: it runs only GEMMs with N <= cols / col_groups, so AUTO picks it per
-// descriptor and no run forces it.
+// WSC and WSR are refused too: WSC runs only GEMMs with N <= cols / col_groups, WSR only GEMMs
+// with K <= rows / row_groups, so AUTO picks them per descriptor and no run forces them. A code
+// that is no dataflow (above 4, the 3-bit field's 5..7) is refused as well.
 void check_dataflow(const gen::Config& cfg, Dataflow d);
 
 }  // namespace qta::runtime
