@@ -352,8 +352,12 @@ module qta_scheduler #(
   wire        out_issue = !wsr_q && ((ws_stream && ws_out_row) || (in_shift && out_row < d_m_q));
   wire [31:0] out_common = d_c_base_q + out_row * d_n_q + out_n0;
 
-  reg  [GR*C-1:0]        wr_en_q;
-  reg  [GR*C*OUT_AW-1:0] wr_addr_q;
+  // The write lanes' registers, one variable per lane (split_var): as slices of packed
+  // GR*C-lane vectors, written lane by lane, Verilator copied the whole vector for every lane's
+  // non-blocking write, a cost growing with (GR*C)^2 (the 64x64 model ran 1.3x slower).
+  reg                    wr_en_q   [0:GR*C-1] /*verilator split_var*/;
+  reg  [OUT_AW-1:0]      wr_addr_q [0:GR*C-1] /*verilator split_var*/;
+  wire [GR*C-1:0]        wr_en;  // wr_en_q packed
 
   // WSR write chain. A row entering the array (its A lanes read in this cycle) is described by
   // the head: per row group whether the group has the row (rgrp_in_ok), its address in the
@@ -372,7 +376,7 @@ module qta_scheduler #(
   wire [GR-1:0] wsr_head_valid = (wsr_q && ws_stream && ws_in_row) ? rgrp_in_ok : {GR{1'b0}};
   wire [HW-1:0] wsr_head = {wsr_head_valid, wsr_row_addr[OUT_AW-1:0], wsr_cols};
   wire [HW-1:0] wsr_stage [0:R] /*verilator split_var*/;  // wsr_stage[s]: the head s cycles ago
-  reg  [GR*C*CB-1:0] wsr_cols_q;  // per write lane: its row's tile columns
+  reg  [CB-1:0] wsr_cols_q [0:GR*C-1] /*verilator split_var*/;  // per write lane: its row's tile columns
   reg                 wr_accumulate_q;  // WS K tile > 0: add the partial sum already stored
   reg                 wr_final_q;       // writing final int32 results (OS shift-out, WS last K tile)
 
@@ -449,23 +453,23 @@ module qta_scheduler #(
           assign chain_cols = tap[CB-1:0];
           wire unused_tap = ^{tap, grp_off[31:OUT_AW]};  // the other groups' valid bits
         end else begin : g_prev
-          assign chain_en   = wr_en_q[W-1] && ({{(32-CB){1'b0}}, wsr_cols_q[(W-1)*CB +: CB]} > L32);
-          assign chain_addr = wr_addr_q[(W-1)*OUT_AW +: OUT_AW] + {{(OUT_AW-1){1'b0}}, 1'b1};
-          assign chain_cols = wsr_cols_q[(W-1)*CB +: CB];
+          assign chain_en   = wr_en_q[W-1] && ({{(32-CB){1'b0}}, wsr_cols_q[W-1]} > L32);
+          assign chain_addr = wr_addr_q[W-1] + {{(OUT_AW-1){1'b0}}, 1'b1};
+          assign chain_cols = wsr_cols_q[W-1];
         end
         always @(posedge clk_i) begin
           if (!rst_ni) begin
             wr_en_q[W] <= 1'b0;
-            wr_addr_q[W*OUT_AW +: OUT_AW] <= {OUT_AW{1'b0}};
-            wsr_cols_q[W*CB +: CB] <= {CB{1'b0}};
+            wr_addr_q[W] <= {OUT_AW{1'b0}};
+            wsr_cols_q[W] <= {CB{1'b0}};
           end else begin
             wr_en_q[W] <= (g == 0 && !wsr_q) ? o_ok : chain_en;
-            wr_addr_q[W*OUT_AW +: OUT_AW] <= (g == 0 && !wsr_q) ? o_addr[OUT_AW-1:0] : chain_addr;
-            wsr_cols_q[W*CB +: CB] <= chain_cols;
+            wr_addr_q[W] <= (g == 0 && !wsr_q) ? o_addr[OUT_AW-1:0] : chain_addr;
+            wsr_cols_q[W] <= chain_cols;
           end
         end
         if (l == C - 1) begin : g_last
-          wire unused_cols = ^wsr_cols_q[W*CB +: CB];  // no lane after the last column
+          wire unused_cols = ^wsr_cols_q[W];  // no lane after the last column
         end
         if (g > 0) begin : g_grp_data
           assign o_wr_data_o[W*AW +: AW] = grp_out_i[W*AW +: AW];
@@ -474,8 +478,13 @@ module qta_scheduler #(
     end
   endgenerate
 
-  assign o_wr_en_o   = wr_en_q;
-  assign o_wr_addr_o = wr_addr_q;
+  generate
+    for (l = 0; l < GR * C; l = l + 1) begin : g_wr_out
+      assign wr_en[l] = wr_en_q[l];
+      assign o_wr_addr_o[l*OUT_AW +: OUT_AW] = wr_addr_q[l];
+    end
+  endgenerate
+  assign o_wr_en_o = wr_en;
 
   // ---------------------------------------------------------------- array control
   // The controls are registers, but the registers sit in qta_array, one set per row, so that no
@@ -518,7 +527,7 @@ module qta_scheduler #(
 
 
   assign amax_clear_o  = state_q == S_CLEAR;
-  assign amax_valid_o  = (wr_final_q || wsr_q) ? wr_en_q : {(GR*C){1'b0}};  // WSR: one K tile, every write final
+  assign amax_valid_o  = (wr_final_q || wsr_q) ? wr_en : {(GR*C){1'b0}};  // WSR: one K tile, every write final
 
   // ---------------------------------------------------------------- hand-over and hazard
   // The words qta_finish still reads (its int32 results) and writes (their requantized copy)
