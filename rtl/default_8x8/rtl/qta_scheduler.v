@@ -352,12 +352,12 @@ module qta_scheduler #(
   wire        out_issue = !wsr_q && ((ws_stream && ws_out_row) || (in_shift && out_row < d_m_q));
   wire [31:0] out_common = d_c_base_q + out_row * d_n_q + out_n0;
 
-  // The write lanes' registers, one variable per lane (split_var): as slices of packed
-  // GR*C-lane vectors, written lane by lane, Verilator copied the whole vector for every lane's
-  // non-blocking write, a cost growing with (GR*C)^2 (the 64x64 model ran 1.3x slower).
-  reg                    wr_en_q   [0:GR*C-1] /*verilator split_var*/;
-  reg  [OUT_AW-1:0]      wr_addr_q [0:GR*C-1] /*verilator split_var*/;
-  wire [GR*C-1:0]        wr_en;  // wr_en_q packed
+  // The write lanes' registers are declared per lane (en_q, addr_q, cols_q in g_grp_lane) and
+  // gathered here: as slices of packed GR*C-lane registers, written lane by lane, Verilator
+  // copied the whole vector for every lane's non-blocking write, a cost growing with (GR*C)^2
+  // (the 64x64 model ran 1.3x slower); as unpacked arrays, Yosys warns that it replaces a memory.
+  wire [GR*C-1:0]        wr_en   /*verilator split_var*/;
+  wire [GR*C*OUT_AW-1:0] wr_addr /*verilator split_var*/;
 
   // WSR write chain. A row entering the array (its A lanes read in this cycle) is described by
   // the head: per row group whether the group has the row (rgrp_in_ok), its address in the
@@ -376,7 +376,7 @@ module qta_scheduler #(
   wire [GR-1:0] wsr_head_valid = (wsr_q && ws_stream && ws_in_row) ? rgrp_in_ok : {GR{1'b0}};
   wire [HW-1:0] wsr_head = {wsr_head_valid, wsr_row_addr[OUT_AW-1:0], wsr_cols};
   wire [HW-1:0] wsr_stage [0:R] /*verilator split_var*/;  // wsr_stage[s]: the head s cycles ago
-  reg  [CB-1:0] wsr_cols_q [0:GR*C-1] /*verilator split_var*/;  // per write lane: its row's tile columns
+  wire [GR*C*CB-1:0] wr_cols /*verilator split_var*/;  // per write lane: its row's tile columns
   reg                 wr_accumulate_q;  // WS K tile > 0: add the partial sum already stored
   reg                 wr_final_q;       // writing final int32 results (OS shift-out, WS last K tile)
 
@@ -453,23 +453,29 @@ module qta_scheduler #(
           assign chain_cols = tap[CB-1:0];
           wire unused_tap = ^{tap, grp_off[31:OUT_AW]};  // the other groups' valid bits
         end else begin : g_prev
-          assign chain_en   = wr_en_q[W-1] && ({{(32-CB){1'b0}}, wsr_cols_q[W-1]} > L32);
-          assign chain_addr = wr_addr_q[W-1] + {{(OUT_AW-1){1'b0}}, 1'b1};
-          assign chain_cols = wsr_cols_q[W-1];
+          assign chain_en   = wr_en[W-1] && ({{(32-CB){1'b0}}, wr_cols[(W-1)*CB +: CB]} > L32);
+          assign chain_addr = wr_addr[(W-1)*OUT_AW +: OUT_AW] + {{(OUT_AW-1){1'b0}}, 1'b1};
+          assign chain_cols = wr_cols[(W-1)*CB +: CB];
         end
+        reg              en_q;
+        reg [OUT_AW-1:0] addr_q;
+        reg [CB-1:0]     cols_q;
         always @(posedge clk_i) begin
           if (!rst_ni) begin
-            wr_en_q[W] <= 1'b0;
-            wr_addr_q[W] <= {OUT_AW{1'b0}};
-            wsr_cols_q[W] <= {CB{1'b0}};
+            en_q   <= 1'b0;
+            addr_q <= {OUT_AW{1'b0}};
+            cols_q <= {CB{1'b0}};
           end else begin
-            wr_en_q[W] <= (g == 0 && !wsr_q) ? o_ok : chain_en;
-            wr_addr_q[W] <= (g == 0 && !wsr_q) ? o_addr[OUT_AW-1:0] : chain_addr;
-            wsr_cols_q[W] <= chain_cols;
+            en_q   <= (g == 0 && !wsr_q) ? o_ok : chain_en;
+            addr_q <= (g == 0 && !wsr_q) ? o_addr[OUT_AW-1:0] : chain_addr;
+            cols_q <= chain_cols;
           end
         end
+        assign wr_en[W] = en_q;
+        assign wr_addr[W*OUT_AW +: OUT_AW] = addr_q;
+        assign wr_cols[W*CB +: CB] = cols_q;
         if (l == C - 1) begin : g_last
-          wire unused_cols = ^wsr_cols_q[W];  // no lane after the last column
+          wire unused_cols = ^wr_cols[W*CB +: CB];  // no lane after the last column
         end
         if (g > 0) begin : g_grp_data
           assign o_wr_data_o[W*AW +: AW] = grp_out_i[W*AW +: AW];
@@ -478,13 +484,8 @@ module qta_scheduler #(
     end
   endgenerate
 
-  generate
-    for (l = 0; l < GR * C; l = l + 1) begin : g_wr_out
-      assign wr_en[l] = wr_en_q[l];
-      assign o_wr_addr_o[l*OUT_AW +: OUT_AW] = wr_addr_q[l];
-    end
-  endgenerate
-  assign o_wr_en_o = wr_en;
+  assign o_wr_en_o   = wr_en;
+  assign o_wr_addr_o = wr_addr;
 
   // ---------------------------------------------------------------- array control
   // The controls are registers, but the registers sit in qta_array, one set per row, so that no
