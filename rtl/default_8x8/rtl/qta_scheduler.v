@@ -356,7 +356,7 @@ module qta_scheduler #(
   // gathered here: as slices of packed GR*C-lane registers, written lane by lane, Verilator
   // copied the whole vector for every lane's non-blocking write, a cost growing with (GR*C)^2
   // (the 64x64 model ran 1.3x slower); as unpacked arrays, Yosys warns that it replaces a memory.
-  wire [GR*C-1:0]        wr_en   /*verilator split_var*/;
+  wire [GR*C-1:0]        wr_en;
   wire [GR*C*OUT_AW-1:0] wr_addr /*verilator split_var*/;
 
   // WSR write chain. A row entering the array (its A lanes read in this cycle) is described by
@@ -376,7 +376,7 @@ module qta_scheduler #(
   wire [GR-1:0] wsr_head_valid = (wsr_q && ws_stream && ws_in_row) ? rgrp_in_ok : {GR{1'b0}};
   wire [HW-1:0] wsr_head = {wsr_head_valid, wsr_row_addr[OUT_AW-1:0], wsr_cols};
   wire [HW-1:0] wsr_stage [0:R] /*verilator split_var*/;  // wsr_stage[s]: the head s cycles ago
-  wire [GR*C*CB-1:0] wr_cols /*verilator split_var*/;  // per write lane: its row's tile columns
+  wire [GR*C*CB-1:0] wr_cols;  // per write lane: its row's tile columns
   reg                 wr_accumulate_q;  // WS K tile > 0: add the partial sum already stored
   reg                 wr_final_q;       // writing final int32 results (OS shift-out, WS last K tile)
 
