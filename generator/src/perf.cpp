@@ -10,12 +10,38 @@ namespace qta::perf {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-int64_t ws_period(const Gemm& g, const Array& a) { return std::max({g.m, a.rows, int64_t{2}}); }
+namespace {
+// The pipelined WS walk that WS, WSC and WSR share (docs/interfaces.md section 4): LOAD R, then
+// `tiles` tiles one every P = max(rows, R, 2) cycles, each streaming `rows` activation rows, and
+// the last tile's results R + cols - 1 cycles after its last row (cols: the columns a result row
+// is de-skewed over). Only what a dataflow walks differs:
+//   WS   every K x N tile, M rows, C columns
+//   WSC  the K tiles, Mg = ceil(M / col_groups) rows, C / col_groups columns
+//   WSR  the N tiles, Mg = ceil(M / row_groups) rows, C columns
+struct WsWalk {
+  int64_t tiles, rows, cols;
+};
+WsWalk ws_walk(const Gemm& g, const Array& a) {
+  return {ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols), g.m, a.cols};
+}
+WsWalk wsc_walk(const Gemm& g, const Array& a) {
+  return {ceil_div(g.k, a.rows), ceil_div(g.m, a.col_groups), a.cols / a.col_groups};
+}
+WsWalk wsr_walk(const Gemm& g, const Array& a) {
+  return {ceil_div(g.n, a.cols), ceil_div(g.m, a.row_groups), a.cols};
+}
+int64_t walk_period(const WsWalk& w, const Array& a) { return std::max({w.rows, a.rows, int64_t{2}}); }
+int64_t walk_cycles(const WsWalk& w, const Array& a) {
+  return a.rows + (w.tiles - 1) * walk_period(w, a) + w.rows + a.rows + w.cols - 1;
+}
+}  // namespace
+
+int64_t ws_period(const Gemm& g, const Array& a) { return walk_period(ws_walk(g, a), a); }
 
 int64_t ws_cycles(const Gemm& g, const Array& a) {
-  const int64_t tiles = ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols);
-  if (!a.ws_pipelined) return tiles * (a.rows + g.m + a.rows + a.cols - 1);
-  return a.rows + (tiles - 1) * ws_period(g, a) + g.m + a.rows + a.cols - 1;
+  const WsWalk w = ws_walk(g, a);
+  if (!a.ws_pipelined) return w.tiles * (a.rows + g.m + a.rows + a.cols - 1);
+  return walk_cycles(w, a);
 }
 
 int64_t os_cycles(const Gemm& g, const Array& a) {
@@ -27,30 +53,22 @@ bool wsc_fits(const Gemm& g, const Array& a) {
   return a.col_groups > 1 && a.ws_pipelined && g.n <= a.cols / a.col_groups;
 }
 
-int64_t wsc_period(const Gemm& g, const Array& a) {
-  return std::max({ceil_div(g.m, a.col_groups), a.rows, int64_t{2}});
-}
+int64_t wsc_period(const Gemm& g, const Array& a) { return walk_period(wsc_walk(g, a), a); }
 
 int64_t wsc_cycles(const Gemm& g, const Array& a) {
   if (!wsc_fits(g, a)) throw std::invalid_argument("wsc_cycles: N > cols / col_groups, or no column groups");
-  const int64_t tiles = ceil_div(g.k, a.rows);
-  const int64_t mg = ceil_div(g.m, a.col_groups);
-  return a.rows + (tiles - 1) * wsc_period(g, a) + mg + a.rows + a.cols / a.col_groups - 1;
+  return walk_cycles(wsc_walk(g, a), a);
 }
 
 bool wsr_fits(const Gemm& g, const Array& a) {
   return a.row_groups > 1 && a.ws_pipelined && g.k <= a.rows / a.row_groups;
 }
 
-int64_t wsr_period(const Gemm& g, const Array& a) {
-  return std::max({ceil_div(g.m, a.row_groups), a.rows, int64_t{2}});
-}
+int64_t wsr_period(const Gemm& g, const Array& a) { return walk_period(wsr_walk(g, a), a); }
 
 int64_t wsr_cycles(const Gemm& g, const Array& a) {
   if (!wsr_fits(g, a)) throw std::invalid_argument("wsr_cycles: K > rows / row_groups, or no row groups");
-  const int64_t tiles = ceil_div(g.n, a.cols);
-  const int64_t mg = ceil_div(g.m, a.row_groups);
-  return a.rows + (tiles - 1) * wsr_period(g, a) + mg + a.rows + a.cols - 1;
+  return walk_cycles(wsr_walk(g, a), a);
 }
 
 int64_t compute_cycles(const Gemm& g, const Array& a, Dataflow d) {
@@ -151,36 +169,25 @@ Breakdown breakdown(const Gemm& g, const Array& a, Dataflow d, ScaleMode s) {
   Breakdown b;
   b.ideal = double(g.m) * double(g.n) * double(g.k) / (double(a.rows) * double(a.cols));
   b.requant_control = requant_control_cycles(g, a, s);
-  if (d == Dataflow::WSC) {  // one N tile; the K tiles stream Mg rows each
-    if (!wsc_fits(g, a)) throw std::invalid_argument("breakdown: WSC needs col_groups > 1 and N <= cols / col_groups");
-    const int64_t tiles = ceil_div(g.k, a.rows), mg = ceil_div(g.m, a.col_groups);
-    b.underfill = double(tiles * mg) - b.ideal;
-    b.skew = a.rows + a.cols / a.col_groups - 1;
-    b.load_shift = a.rows + (tiles - 1) * (wsc_period(g, a) - mg);
-    return b;
-  }
-  if (d == Dataflow::WSR) {  // one K tile; the N tiles stream Mg rows each
-    if (!wsr_fits(g, a))
-      throw std::invalid_argument("breakdown: WSR needs row_groups > 1 and K <= rows / row_groups");
-    const int64_t tiles = ceil_div(g.n, a.cols), mg = ceil_div(g.m, a.row_groups);
-    b.underfill = double(tiles * mg) - b.ideal;
-    b.skew = a.rows + a.cols - 1;
-    b.load_shift = a.rows + (tiles - 1) * (wsr_period(g, a) - mg);
-    return b;
-  }
   if (d == Dataflow::AUTO)
     throw std::invalid_argument("breakdown: AUTO is not a dataflow the array runs; resolve it first");
+  if (d == Dataflow::WSC && !wsc_fits(g, a))
+    throw std::invalid_argument("breakdown: WSC needs col_groups > 1 and N <= cols / col_groups");
+  if (d == Dataflow::WSR && !wsr_fits(g, a))
+    throw std::invalid_argument("breakdown: WSR needs row_groups > 1 and K <= rows / row_groups");
+  if (d == Dataflow::WSC || d == Dataflow::WSR || (d == Dataflow::WS && a.ws_pipelined)) {
+    const WsWalk w = d == Dataflow::WSC ? wsc_walk(g, a) : d == Dataflow::WSR ? wsr_walk(g, a) : ws_walk(g, a);
+    b.underfill = double(w.tiles * w.rows) - b.ideal;
+    b.skew = a.rows + w.cols - 1;                                          // once per GEMM
+    b.load_shift = a.rows + (w.tiles - 1) * (walk_period(w, a) - w.rows);  // first load, then stalls
+    return b;
+  }
+  // OS and the wave-1 WS: every tile fills and drains the skew and loads or shifts R rows.
   const bool ws = d == Dataflow::WS;
   const int64_t tiles = ws ? ceil_div(g.k, a.rows) * ceil_div(g.n, a.cols) : ceil_div(g.m, a.rows) * ceil_div(g.n, a.cols);
-  const int64_t stream = tiles * (ws ? g.m : g.k);
-  b.underfill = double(stream) - b.ideal;
-  if (ws && a.ws_pipelined) {
-    b.skew = a.rows + a.cols - 1;                                  // once per GEMM
-    b.load_shift = a.rows + (tiles - 1) * (ws_period(g, a) - g.m);  // first load, then stalls
-  } else {
-    b.skew = tiles * (a.rows + a.cols - 1);
-    b.load_shift = tiles * a.rows;
-  }
+  b.underfill = double(tiles * (ws ? g.m : g.k)) - b.ideal;
+  b.skew = tiles * (a.rows + a.cols - 1);
+  b.load_shift = tiles * a.rows;
   return b;
 }
 
