@@ -105,7 +105,7 @@ case $case in
     "$qta" gen -q --out "$T/prev" || exit 1
     expect 0 "wrote $T/prev " -- "$qta" gen --out "$T/prev/"
     expect 0 "wrote $T/prev " -- "$qta" gen --out "$T/prev/."
-    [ "$(ls -A "$T/prev" | tr '\n' ' ')" = "config.json manifest.json qta.core qta_top.f rtl " ] || { echo "FAIL: $T/prev holds $(ls -A "$T/prev")"; exit 1; } ;;
+    [ "$(ls -A "$T/prev" | tr '\n' ' ')" = "config.json manifest.json qta.core qta_top.f rtl sw " ] || { echo "FAIL: $T/prev holds $(ls -A "$T/prev")"; exit 1; } ;;
   # --- output paths: golden lora --dump (refused before any computation: no table printed) ---
   dump_symlink_loop)
     ln -s "$T/loop" "$T/loop"

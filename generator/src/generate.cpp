@@ -17,6 +17,7 @@
 #include "qta/paths.h"
 #include "qta/perf/perf.h"
 #include "qta/cli.h"
+#include "qta/gen/host_if.h"
 #include "qta/text_io.h"
 #include "qta/version.h"
 
@@ -50,6 +51,8 @@ std::string header_comment(const Config& c, const std::string& command, const ch
       "{0} config: {4}",
       prefix, qta::kVersion, config_hash_hex(c), command, to_json(c).dump());
 }
+
+data to_data(const nlohmann::json& v);
 
 data template_data(const Config& cfg, const std::string& header) {
   const ConfigFields& c = cfg.fields();
@@ -96,6 +99,9 @@ data template_data(const Config& cfg, const std::string& header) {
   for (const auto& m : module_names()) files << data("path", "rtl/" + m + ".v");
   d.set("rtl_files", files);
   d.set("core_version", qta::kVersion);
+  // The host interface (hostif/host_if.json): register block, record packing, C header.
+  const nlohmann::json host = host_if_template_values(default_host_if(), cfg);
+  for (const auto& [k, v] : host.items()) d.set(k, to_data(v));
   return d;
 }
 
@@ -130,7 +136,7 @@ const std::vector<std::string>& module_names() {
                                                  "qta_buffer",  "qta_fifo",   "qta_requant",
                                                  "qta_quantizer", "qta_amax",     "qta_recip",
                                                  "qta_auto_pick", "qta_auto",      "qta_scheduler", "qta_finish",
-                                                 "qta_top"};
+                                                 "qta_host_if",   "qta_top"};
   return names;
 }
 
@@ -154,7 +160,7 @@ void generate(const Config& config, const fs::path& out_dir_in, const std::strin
   if (!fs::is_directory(template_dir, ec))
     throw qta::UsageError(fmt::format("template directory {} does not exist; valid: a directory holding the templates "
                                       "of <source>/templates", qta::shown_path(template_dir)));
-  std::vector<std::string> needed = {"qta_top.f.mustache", "qta.core.mustache"};
+  std::vector<std::string> needed = {"qta_top.f.mustache", "qta.core.mustache", "qta_host.h.mustache"};
   for (const auto& m : module_names()) needed.push_back(m + ".v.mustache");
   for (const auto& t : needed)
     if (!fs::is_regular_file(template_dir / t, ec))
@@ -173,6 +179,11 @@ void generate(const Config& config, const fs::path& out_dir_in, const std::strin
   }
   write_text(tmp / "qta_top.f", render(template_dir / "qta_top.f.mustache", verilog));
   write_text(tmp / "qta.core", render(template_dir / "qta.core.mustache", hashed));
+  // The C header for host software (offsets, masks, descriptor pack / completion unpack, the
+  // configuration's parameters), from the same description as the register block.
+  fs::create_directories(tmp / "sw");
+  write_text(tmp / "sw" / "qta_host.h", render(template_dir / "qta_host.h.mustache", verilog));
+  files.push_back("sw/qta_host.h");
 
   nlohmann::ordered_json cfg = to_json(config);
   cfg["config_hash"] = config_hash_hex(config);

@@ -19,4 +19,5 @@ rtl/qta_auto_pick.v
 rtl/qta_auto.v
 rtl/qta_scheduler.v
 rtl/qta_finish.v
+rtl/qta_host_if.v
 rtl/qta_top.v

@@ -45,44 +45,53 @@ class GoldenDevice final : public Device {
   DeviceCompletion run(const DeviceDescriptor& d) override {
     DeviceCompletion c;
     c.id = d.id;
-    c.error = check(d);
+    c.error = uint32_t(check(d));
     if (c.error) {
       c.cycles = 2;
       return c;
     }
     const perf::Array arr = perf::array_of(cfg_);
     const perf::Gemm g{d.m, d.n, d.k};
+    const bool at = d.a_trans != 0, bt = d.b_trans != 0;
+    const golden::Rounding rounding = rounding_of(d);
     // AUTO: the RTL's qta_auto, over the configuration's WS, OS and, where they fit, WSC (N within
     // a column group) and WSR (K within a row group).
-    const Dataflow df = d.dataflow == Dataflow::AUTO
+    const Dataflow df = dataflow_of(d) == Dataflow::AUTO
                             ? perf::auto_dataflow(g, arr, cfg_.supports_ws(), cfg_.supports_os())
-                            : d.dataflow;
-    const MatI a = stored(BufferKind::Input, d.a_base, d.a_trans ? d.k : d.m, d.a_trans ? d.m : d.k, d.lda);
-    const MatI b = stored(BufferKind::Weight, d.b_base, d.b_trans ? d.n : d.k, d.b_trans ? d.k : d.n, d.ldb);
-    const MatI acc = golden::gemm_int(a, d.a_trans ? golden::Op::T : golden::Op::N, b,
-                                      d.b_trans ? golden::Op::T : golden::Op::N, cfg_->data_width, cfg_->acc_width);
+                            : dataflow_of(d);
+    const MatI a = stored(BufferKind::Input, d.a_base, at ? d.k : d.m, at ? d.m : d.k, d.lda);
+    const MatI b = stored(BufferKind::Weight, d.b_base, bt ? d.n : d.k, bt ? d.k : d.n, d.ldb);
+    const MatI acc = golden::gemm_int(a, at ? golden::Op::T : golden::Op::N, b, bt ? golden::Op::T : golden::Op::N,
+                                      cfg_->data_width, cfg_->acc_width);
     MatI q;
+    int64_t amax = 0;
+    golden::FixedPoint mult;
     if (d.dynamic_scale) {
-      golden::Requantized r = golden::requantize(acc, cfg_->data_width, d.rounding, d.sr_seed);
+      golden::Requantized r = golden::requantize(acc, cfg_->data_width, rounding, d.sr_seed);
       q = std::move(r.values);
-      c.amax = r.amax;
-      c.multiplier = r.m;
+      amax = r.amax;
+      mult = r.m;
     } else {
-      c.multiplier = golden::FixedPoint{int32_t(d.m0), d.shift};
+      mult = golden::FixedPoint{int32_t(d.m0), int(d.shift)};
       q = MatI(d.m, d.n);
       uint32_t state = d.sr_seed;
       for (size_t e = 0; e < acc.data.size(); ++e) {
-        c.amax = std::max<int64_t>(c.amax, std::llabs(int64_t(acc.data[e])));
+        amax = std::max<int64_t>(amax, std::llabs(int64_t(acc.data[e])));
         state = golden::lfsr_step(state);
-        q.data[e] = golden::requantize_one(acc.data[e], c.multiplier, d.rounding, state, cfg_->data_width);
+        q.data[e] = golden::requantize_one(acc.data[e], mult, rounding, state, cfg_->data_width);
       }
     }
     write(BufferKind::Output, d.c_base, acc);
     write(BufferKind::Output, d.q_base, q);
-    c.os = df == Dataflow::OS;  // WSC and WSR are WS variants: os = false
-    c.compute_cycles = uint64_t(perf::compute_cycles(g, arr, df));
-    c.cycles = uint64_t(predicted_descriptor_cycles(g, cfg_, d.dynamic_scale, df));
-    c.busy_pe_cycles = uint64_t(d.m * d.n * d.k);
+    c.amax = uint32_t(amax);
+    c.m0 = uint32_t(mult.m0);
+    c.shift = uint32_t(mult.n);
+    c.ran = uint32_t(df);
+    c.compute_cycles = uint32_t(perf::compute_cycles(g, arr, df));
+    c.cycles = uint32_t(predicted_descriptor_cycles(g, cfg_, d.dynamic_scale != 0, df));
+    const uint64_t busy = uint64_t(d.m) * d.n * d.k;
+    c.busy_pe_cycles_lo = uint32_t(busy);
+    c.busy_pe_cycles_hi = uint32_t(busy >> 32);
     return c;
   }
 
@@ -105,30 +114,31 @@ class GoldenDevice final : public Device {
 
   // The scheduler's CHECK state, in its priority order (docs/rtl.md "Error codes").
   int check(const DeviceDescriptor& d) const {
-    if (d.m < 1 || d.n < 1 || d.k < 1 || d.m > 65535 || d.n > 65535 || d.k > 65535) return 1;
-    if (d.k > cfg_.max_k()) return 2;
-    const int64_t a_rows = d.a_trans ? d.k : d.m, a_cols = d.a_trans ? d.m : d.k;
-    const int64_t b_rows = d.b_trans ? d.n : d.k, b_cols = d.b_trans ? d.k : d.n;
-    if (d.lda < a_cols || d.ldb < b_cols) return 3;
-    if (int64_t(d.a_base) + (a_rows - 1) * d.lda + a_cols > cfg_->input_depth) return 4;
-    if (int64_t(d.b_base) + (b_rows - 1) * d.ldb + b_cols > cfg_->weight_depth) return 5;
-    const int64_t mn = d.m * d.n;
+    const int64_t m = d.m, n = d.n, k = d.k, lda = d.lda, ldb = d.ldb;
+    if (m < 1 || n < 1 || k < 1 || m > 65535 || n > 65535 || k > 65535) return 1;
+    if (k > cfg_.max_k()) return 2;
+    const int64_t a_rows = d.a_trans ? k : m, a_cols = d.a_trans ? m : k;
+    const int64_t b_rows = d.b_trans ? n : k, b_cols = d.b_trans ? k : n;
+    if (lda < a_cols || ldb < b_cols) return 3;
+    if (int64_t(d.a_base) + (a_rows - 1) * lda + a_cols > cfg_->input_depth) return 4;
+    if (int64_t(d.b_base) + (b_rows - 1) * ldb + b_cols > cfg_->weight_depth) return 5;
+    const int64_t mn = m * n;
     const bool overlap = int64_t(d.c_base) < int64_t(d.q_base) + mn && int64_t(d.q_base) < int64_t(d.c_base) + mn;
     if (int64_t(d.c_base) + mn > cfg_->output_depth || int64_t(d.q_base) + mn > cfg_->output_depth || overlap) return 6;
     // WSC: a configuration with column groups, and N within one group; WSR: one with row groups,
     // and K within one group (docs/interfaces.md section 4). Codes 5..7 of the 3-bit field (and
     // anything else that is no dataflow) are rejected too.
     const int code = int(d.dataflow);
-    const perf::Gemm g{d.m, d.n, d.k};
-    if (code < 0 || code > int(Dataflow::WSR) || (d.dataflow == Dataflow::WS && !cfg_.supports_ws()) ||
-        (d.dataflow == Dataflow::OS && !cfg_.supports_os()) ||
-        (d.dataflow == Dataflow::WSC && !perf::wsc_fits(g, perf::array_of(cfg_))) ||
-        (d.dataflow == Dataflow::WSR && !perf::wsr_fits(g, perf::array_of(cfg_))))
+    const Dataflow df = dataflow_of(d);
+    const golden::Rounding rounding = rounding_of(d);
+    const perf::Gemm g{m, n, k};
+    if (code < 0 || code > int(Dataflow::WSR) || (df == Dataflow::WS && !cfg_.supports_ws()) ||
+        (df == Dataflow::OS && !cfg_.supports_os()) || (df == Dataflow::WSC && !perf::wsc_fits(g, perf::array_of(cfg_))) ||
+        (df == Dataflow::WSR && !perf::wsr_fits(g, perf::array_of(cfg_))))
       return 7;
-    if ((d.rounding == golden::Rounding::RNE && !cfg_.supports_rne()) ||
-        (d.rounding == golden::Rounding::SR && !cfg_.supports_sr()))
+    if ((rounding == golden::Rounding::RNE && !cfg_.supports_rne()) || (rounding == golden::Rounding::SR && !cfg_.supports_sr()))
       return 8;
-    if (d.rounding == golden::Rounding::SR && d.sr_seed == 0) return 9;
+    if (rounding == golden::Rounding::SR && d.sr_seed == 0) return 9;
     if (!d.dynamic_scale && d.m0 != 0 && (d.m0 < (1u << 30) || d.m0 >= (1u << 31))) return 10;
     return 0;
   }

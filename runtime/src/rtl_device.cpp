@@ -1,7 +1,9 @@
 // The Verilated RTL of a configuration as a device: the verification bench of that
 // configuration (built through the verify flow, the same model `qta verify` runs) started as a
 // server (QTA_RUNTIME_SERVER=1, verif/tb/runtime_server.cpp), requests on its fd 3, replies on
-// its fd 4 (verif/src/runtime_wire.h). Its log goes to <work>/runtime/server-<pid>-<hex>.log,
+// its fd 4 (qta/hostif/wire.h). Descriptors go to the accelerator's AXI4-Lite port as the host
+// interface's register programs (qta/hostif/driver.h): DESC_* words and DOORBELL, the interrupt,
+// the CPL_* words and CPL_POP; checked against the VERSION register at start. Its log goes to <work>/runtime/server-<pid>-<hex>.log,
 // removed after a clean exit.
 #include <fcntl.h>
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -21,8 +24,10 @@
 
 #include "qta/atomic_dir.h"
 #include "qta/runtime/device.h"
+#include "qta/runtime/runtime.h"
 #include "qta/text_io.h"
-#include "runtime_wire.h"
+#include "qta/hostif/driver.h"
+#include "qta/hostif/wire.h"
 #include "verify_flow.h"
 
 extern char** environ;
@@ -32,7 +37,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using golden::MatI;
-namespace wire = qta::verif::wire;
+namespace wire = qta::hostif::wire;
+namespace reg = qta::hostif::reg;
 
 class RtlDevice final : public Device {
  public:
@@ -49,8 +55,16 @@ class RtlDevice final : public Device {
     fs::create_directories(bench.work / "runtime");
     log_ = bench.work / "runtime" / fmt::format("server-{}.log", unique_suffix());
     start(bench, o.seed);
-    const wire::WireStatus s = status();
-    dynamic_ = s.has_dynamic_scale != 0;
+    // The model answers with the description this runtime was compiled from, or nothing works.
+    const uint32_t id = reg_read(reg::ID), version = reg_read(reg::VERSION);
+    if (id != 0x51544131u || hostif::VERSION_HASH.get(version) != hostif::kHash ||
+        hostif::VERSION_INTERFACE.get(version) != hostif::kVersion)
+      server_failed(fmt::format("the model's host interface (ID 0x{:08X}, version {}, hash 0x{:04X}) is not the one "
+                                "this runtime was built from (version {}, hash 0x{:04X}): rebuild qta",
+                                id, hostif::VERSION_INTERFACE.get(version), hostif::VERSION_HASH.get(version),
+                                hostif::kVersion, hostif::kHash));
+    reg_write(reg::INTR_ENABLE, hostif::kIrqAll);
+    submitter_.reset();
   }
 
   ~RtlDevice() override {
@@ -79,7 +93,7 @@ class RtlDevice final : public Device {
 
   const gen::Config& config() const override { return cfg_; }
   std::string name() const override { return "rtl"; }
-  bool has_dynamic_scale() const override { return dynamic_; }
+  bool has_dynamic_scale() const override { return true; }
 
   void write(BufferKind b, uint32_t base, const MatI& x) override {
     wire::WireHeader h;
@@ -106,41 +120,21 @@ class RtlDevice final : public Device {
   }
 
   DeviceCompletion run(const DeviceDescriptor& d) override {
+    for (const hostif::RegWrite& w : submitter_.program(d)) reg_write(w.offset, w.data);
+    // Completion: the interrupt, then (INTR_STATE cleared first) the head of the completion FIFO.
     wire::WireHeader h;
-    h.op = wire::kRun;
+    h.op = wire::kWaitIrq;
+    h.count = uint64_t(budget(d));
     send(&h, sizeof h);
-    wire::WireDescriptor w;
-    w.id = d.id;
-    w.m = uint32_t(d.m);
-    w.n = uint32_t(d.n);
-    w.k = uint32_t(d.k);
-    w.a_base = d.a_base;
-    w.b_base = d.b_base;
-    w.c_base = d.c_base;
-    w.q_base = d.q_base;
-    w.lda = d.lda;
-    w.ldb = d.ldb;
-    w.a_trans = d.a_trans;
-    w.b_trans = d.b_trans;
-    w.dataflow = uint32_t(d.dataflow);
-    w.rounding = d.rounding == golden::Rounding::SR;
-    w.dynamic_scale = d.dynamic_scale;
-    w.m0 = d.m0;
-    w.shift = uint32_t(d.shift);
-    w.sr_seed = d.sr_seed;
-    send(&w, sizeof w);
     expect_ok();
-    wire::WireCompletion r;
-    receive(&r, sizeof r);
-    DeviceCompletion c;
-    c.id = r.id;
-    c.error = int(r.error);
-    c.os = r.os != 0;
-    c.cycles = r.cycles;
-    c.compute_cycles = r.compute_cycles;
-    c.busy_pe_cycles = r.busy_pe_cycles;
-    c.amax = r.amax;
-    c.multiplier = golden::FixedPoint{int32_t(r.m0), int(r.shift)};
+    reg_write(reg::INTR_STATE, hostif::kIrqAll);
+    if (!hostif::cpl_valid(reg_read(reg::STATUS)))
+      server_failed("the interrupt rose with an empty completion FIFO");
+    std::array<uint32_t, DeviceCompletion::kWords> w{};
+    for (int i = 0; i < DeviceCompletion::kWords; ++i) w[size_t(i)] = reg_read(DeviceCompletion::kOffsets[size_t(i)]);
+    reg_write(reg::CPL_POP, 1);
+    const DeviceCompletion c = DeviceCompletion::unpack(w);
+    if (c.id != d.id) server_failed(fmt::format("completion of descriptor {} while {} was running", c.id, d.id));
     return c;
   }
 
@@ -225,10 +219,11 @@ class RtlDevice final : public Device {
     }
   }
 
-  void expect_ok() {
+  // The reply's count (a register value, a response code), or the server's error as an exception.
+  uint64_t expect_ok() {
     wire::WireHeader h;
     receive(&h, sizeof h);
-    if (h.op == wire::kOk) return;
+    if (h.op == wire::kOk) return h.count;
     if (h.op == wire::kError) {
       std::string msg(size_t(h.count), '\0');
       receive(msg.data(), msg.size());
@@ -237,21 +232,36 @@ class RtlDevice final : public Device {
     server_failed(fmt::format("unexpected reply {}", h.op));
   }
 
-  wire::WireStatus status() {
+  // One register access on the AXI4-Lite port; anything but OKAY is a runtime bug.
+  void reg_write(uint32_t offset, uint32_t data) {
     wire::WireHeader h;
-    h.op = wire::kStatus;
+    h.op = wire::kRegWrite;
+    h.base = offset;
+    h.count = data;
     send(&h, sizeof h);
-    expect_ok();
-    wire::WireStatus s;
-    receive(&s, sizeof s);
-    return s;
+    const uint64_t resp = expect_ok();
+    if (resp != 0) server_failed(fmt::format("the write of 0x{:08X} to register 0x{:03X} answered {}", data, offset, resp));
+  }
+  uint32_t reg_read(uint32_t offset) {
+    wire::WireHeader h;
+    h.op = wire::kRegRead;
+    h.base = offset;
+    send(&h, sizeof h);
+    const uint64_t v = expect_ok();
+    if ((v >> 32) != 0) server_failed(fmt::format("the read of register 0x{:03X} answered {}", offset, v >> 32));
+    return uint32_t(v);
+  }
+  // Cycles a descriptor may take (generous: a hang is reported, never waited for).
+  int64_t budget(const DeviceDescriptor& d) const {
+    const perf::Gemm g{std::max<int64_t>(d.m, 1), std::max<int64_t>(d.n, 1), std::max<int64_t>(d.k, 1)};
+    return 4 * predicted_descriptor_cycles(g, cfg_, d.dynamic_scale != 0, Dataflow::OS) + 2 * g.m * g.n + 10000;
   }
 
   gen::Config cfg_;
   fs::path log_;
   pid_t pid_ = 0;
   int req_ = -1, rep_ = -1;
-  bool dynamic_ = false;
+  hostif::Submitter submitter_;
 };
 
 }  // namespace

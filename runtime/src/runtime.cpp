@@ -213,8 +213,9 @@ DeviceCompletion Runtime::issue(const DeviceDescriptor& d, const std::string& wh
   ++stats_.descriptors;
   stats_.cycles += c.cycles;
   stats_.compute_cycles += c.compute_cycles;
-  stats_.busy_pe_cycles += c.busy_pe_cycles;
-  stats_.predicted_cycles += predicted_descriptor_cycles({d.m, d.n, d.k}, cfg_, d.dynamic_scale, d.dataflow);
+  stats_.busy_pe_cycles += busy_pe_cycles(c);
+  stats_.predicted_cycles +=
+      predicted_descriptor_cycles({d.m, d.n, d.k}, cfg_, d.dynamic_scale != 0, dataflow_of(d));
   return c;
 }
 
@@ -247,18 +248,18 @@ golden::GemmStep Runtime::run_single_dynamic(golden::GemmStep st, const GemmPlan
   device_.write(BufferKind::Weight, 0, st.b.values);
   stats_.words_written += uint64_t(st.a.values.size() + st.b.values.size());
   DeviceDescriptor d;
-  d.m = st.m;
-  d.n = st.n;
-  d.k = st.k;
+  d.m = uint32_t(st.m);
+  d.n = uint32_t(st.n);
+  d.k = uint32_t(st.k);
   d.lda = uint32_t(st.a.values.cols);
   d.ldb = uint32_t(st.b.values.cols);
   d.a_trans = st.op_a == Op::T;
   d.b_trans = st.op_b == Op::T;
   d.c_base = 0;
   d.q_base = uint32_t(st.m * st.n);
-  d.dataflow = dataflow();
-  d.rounding = st.rounding;
-  d.dynamic_scale = true;
+  d.dataflow = uint32_t(dataflow());
+  d.rounding = uint32_t(st.rounding);
+  d.dynamic_scale = 1;
   d.sr_seed = st.sr_seed;
   const DeviceCompletion c = issue(d, "GEMM " + st.name);
   // The int32 result is read too (no device cycles: the backdoor), so every intermediate
@@ -267,7 +268,7 @@ golden::GemmStep Runtime::run_single_dynamic(golden::GemmStep st, const GemmPlan
   golden::Requantized out;
   out.values = device_.read(BufferKind::Output, d.q_base, st.m, st.n);
   out.amax = c.amax;
-  out.m = c.multiplier;
+  out.m = multiplier(c);
   stats_.words_read += uint64_t(2 * st.m * st.n);
   golden::set_gemm_result(st, std::move(acc), std::move(out));
   return st;
@@ -301,18 +302,18 @@ golden::GemmStep Runtime::run_tiled(golden::GemmStep st, const GemmPlan& p) {
         device_.write(BufferKind::Weight, 0, b);
         stats_.words_written += uint64_t(a.size() + b.size());
         DeviceDescriptor d;
-        d.m = mt;
-        d.n = nt;
-        d.k = kt;
+        d.m = uint32_t(mt);
+        d.n = uint32_t(nt);
+        d.k = uint32_t(kt);
         d.lda = uint32_t(a.cols);
         d.ldb = uint32_t(b.cols);
         d.a_trans = at;
         d.b_trans = bt;
         d.c_base = 0;
         d.q_base = uint32_t(mt * nt);
-        d.dataflow = dataflow();
-        d.rounding = tile_rounding;
-        d.dynamic_scale = false;
+        d.dataflow = uint32_t(dataflow());
+        d.rounding = uint32_t(tile_rounding);
+        d.dynamic_scale = 0;
         d.m0 = 0;
         d.shift = 0;
         d.sr_seed = 1;

@@ -206,14 +206,14 @@ TEST(GoldenDevice, RunsWscWhereNFitsAColumnGroupAndAutoPicksLikeTheRtl) {
   // WS 8 + 16 + 8 + 8 - 1 = 39; WSC: Mg = 4, 8 + 4 + 8 + 2 - 1 = 21; OS 2 tiles of 31 = 62.
   ASSERT_EQ(perf::auto_dataflow(g, perf::array_of(cfg), true, true), Dataflow::WSC);
   for (const Dataflow df : {Dataflow::WSC, Dataflow::AUTO}) {
-    d.dataflow = df;
+    d.dataflow = uint32_t(df);
     const DeviceCompletion c = device->run(d);
-    EXPECT_EQ(c.error, 0) << to_string(df);
-    EXPECT_FALSE(c.os) << "WSC is a WS variant";
+    EXPECT_EQ(c.error, 0u) << to_string(df);
+    EXPECT_NE(ran(c), Dataflow::OS) << "WSC is a WS variant";
     EXPECT_EQ(c.compute_cycles, 21u) << to_string(df);
     EXPECT_EQ(c.cycles, uint64_t(perf::rtl_total_cycles(g, perf::array_of(cfg), Dataflow::WSC, perf::ScaleMode::Explicit)));
   }
-  d.dataflow = Dataflow::WSC;
+  d.dataflow = uint32_t(Dataflow::WSC);
   d.n = 3;  // beyond cols / col_groups
   d.ldb = 3;
   EXPECT_EQ(device->run(d).error, 7);
@@ -258,7 +258,7 @@ TEST(GoldenDevice, RunsWsrWhereKFitsARowGroupAndAutoPicksLikeTheRtl) {
   d.lda = 4;
   d.ldb = 8;
   d.q_base = 128;
-  d.dynamic_scale = true;
+  d.dynamic_scale = 1;
   const perf::Gemm g{16, 8, 4};
   // WS 8 + 16 + 8 + 8 - 1 = 39; WSR: Mg = 8, 8 + 8 + 8 + 8 - 1 = 31; OS 2 tiles of 27 = 54; WSC
   // does not fit (N = 8 > 2).
@@ -266,10 +266,10 @@ TEST(GoldenDevice, RunsWsrWhereKFitsARowGroupAndAutoPicksLikeTheRtl) {
   ASSERT_EQ(perf::auto_dataflow(g, arr, true, true), Dataflow::WSR);
   const MatI want = golden::gemm_int(a, Op::N, b, Op::N, 8, 32);
   for (const Dataflow df : {Dataflow::WSR, Dataflow::AUTO}) {
-    d.dataflow = df;
+    d.dataflow = uint32_t(df);
     const DeviceCompletion c = device->run(d);
-    EXPECT_EQ(c.error, 0) << to_string(df);
-    EXPECT_FALSE(c.os) << "WSR is a WS variant";
+    EXPECT_EQ(c.error, 0u) << to_string(df);
+    EXPECT_NE(ran(c), Dataflow::OS) << "WSR is a WS variant";
     EXPECT_EQ(c.compute_cycles, 31u) << to_string(df);
     EXPECT_EQ(c.cycles, uint64_t(perf::rtl_total_cycles(g, arr, Dataflow::WSR, perf::ScaleMode::Dynamic)))
         << to_string(df);
@@ -278,29 +278,29 @@ TEST(GoldenDevice, RunsWsrWhereKFitsARowGroupAndAutoPicksLikeTheRtl) {
   // K one deeper than a row group: WSR is rejected, AUTO runs WS (39 cycles; OS 2 tiles of 28).
   d.k = 5;
   d.lda = 5;
-  d.dataflow = Dataflow::WSR;
+  d.dataflow = uint32_t(Dataflow::WSR);
   EXPECT_EQ(device->run(d).error, 7) << "K = 5 > rows / row_groups = 4";
-  d.dataflow = Dataflow::AUTO;
+  d.dataflow = uint32_t(Dataflow::AUTO);
   EXPECT_EQ(device->run(d).error, 0);
   EXPECT_EQ(device->run(d).compute_cycles, uint64_t(perf::ws_cycles({16, 8, 5}, arr)));
   // Codes 5, 6, 7 of the 3-bit field: error 7, whatever the shape.
   d.k = 4;
   d.lda = 4;
   for (int code : {5, 6, 7}) {
-    d.dataflow = Dataflow(code);
+    d.dataflow = uint32_t(Dataflow(code));
     const DeviceCompletion c = device->run(d);
-    EXPECT_EQ(c.error, 7) << "code " << code;
+    EXPECT_EQ(c.error, 7u) << "code " << code;
     EXPECT_EQ(c.cycles, 2u) << "code " << code;
   }
   // No row groups, no WSR.
   gen::ConfigFields f;
   f.row_groups = 1;
   const gen::Config no_groups = gen::Config::validate(f);
-  d.dataflow = Dataflow::WSR;
+  d.dataflow = uint32_t(Dataflow::WSR);
   EXPECT_EQ(make_golden_device(no_groups)->run(d).error, 7) << "no row groups, no WSR";
-  d.dataflow = Dataflow::AUTO;
+  d.dataflow = uint32_t(Dataflow::AUTO);
   const DeviceCompletion without = make_golden_device(no_groups)->run(d);
-  EXPECT_EQ(without.error, 0);
+  EXPECT_EQ(without.error, 0u);
   EXPECT_EQ(without.compute_cycles, uint64_t(perf::ws_cycles(g, arr))) << "AUTO without row groups: WS";
   // The runtime never forces WSR on every descriptor (AUTO picks it where it fits); the message
   // says why, for a configuration with row groups and for one without.

@@ -31,18 +31,38 @@ gen::Config load_accel_config() {
   return gen::load_config(std::filesystem::path(dir) / "config.json");
 }
 
+// qta_top's AXI4-Lite slave port: the only place that names its wires.
+harness::AxiLiteBus Accel::axil_bus() {
+  auto& t = top_;
+  const int aw = hostif::kAddrBits;
+  return {Signal(t.clk_i, "clk_i", 1),
+          Signal(t.s_axil_awvalid_i, "s_axil_awvalid_i", 1), Signal(t.s_axil_awready_o, "s_axil_awready_o", 1),
+          Signal(t.s_axil_awaddr_i, "s_axil_awaddr_i", aw),  Signal(t.s_axil_awprot_i, "s_axil_awprot_i", 3),
+          Signal(t.s_axil_wvalid_i, "s_axil_wvalid_i", 1),   Signal(t.s_axil_wready_o, "s_axil_wready_o", 1),
+          Signal(t.s_axil_wdata_i, "s_axil_wdata_i", 32),    Signal(t.s_axil_wstrb_i, "s_axil_wstrb_i", 4),
+          Signal(t.s_axil_bvalid_o, "s_axil_bvalid_o", 1),   Signal(t.s_axil_bready_i, "s_axil_bready_i", 1),
+          Signal(t.s_axil_bresp_o, "s_axil_bresp_o", 2),
+          Signal(t.s_axil_arvalid_i, "s_axil_arvalid_i", 1), Signal(t.s_axil_arready_o, "s_axil_arready_o", 1),
+          Signal(t.s_axil_araddr_i, "s_axil_araddr_i", aw),  Signal(t.s_axil_arprot_i, "s_axil_arprot_i", 3),
+          Signal(t.s_axil_rvalid_o, "s_axil_rvalid_o", 1),   Signal(t.s_axil_rready_i, "s_axil_rready_i", 1),
+          Signal(t.s_axil_rdata_o, "s_axil_rdata_o", 32),    Signal(t.s_axil_rresp_o, "s_axil_rresp_o", 2)};
+}
+
 Accel::Accel(harness::Dut& dut)
     : dut_(dut),
       top_(dut.top<Vqta_top>()),
       cfg_(load_accel_config()),
       clk_(top_.clk_i, "clk_i", 1),
-      rst_n_(top_.rst_ni, "rst_ni", 1) {}
+      rst_n_(top_.rst_ni, "rst_ni", 1),
+      irq_(top_.irq_o, "irq_o", 1),
+      bus_(axil_bus(), "axil", dut.seed() ^ 0xa11ce5ull),
+      checker_(axil_bus(), rst_n_, "qta_top.s_axil") {}
 
-Task<> Accel::start() {
+Task<> Accel::start(bool monitor_completions) {
   // Every input gets a defined value before the first edge (inputs too are randomized by
   // +verilator+rand+reset+2).
   rst_n_.set(0);
-  Signal(top_.desc_valid_i, "desc_valid_i", 1).set(0);
+  bus_.idle();
   Signal(top_.bd_in_we_i, "bd_in_we_i", 1).set(0);
   Signal(top_.bd_wt_we_i, "bd_wt_we_i", 1).set(0);
   Signal(top_.bd_out_we_i, "bd_out_we_i", 1).set(0);
@@ -52,28 +72,50 @@ Task<> Accel::start() {
   co_await harness::ClockCycles(clk_, 4);
   co_await FallingEdge(clk_);
   rst_n_.set(1);
-  monitor_task_ = harness::start_soon(monitor(), "done_monitor");
+  submitter_.reset();
+  if (!checker_task_.valid()) checker_task_ = harness::start_soon(checker_.run(), "axil_checker");
   co_await RisingEdge(clk_);
+  if (monitor_completions) {
+    const uint32_t resp = co_await write_reg(hostif::reg::INTR_ENABLE, hostif::kIrqAll);
+    if (resp != harness::kAxiOkay) QTA_FAIL("INTR_ENABLE write answered {}", harness::axi_resp_name(resp));
+    if (!monitor_task_.valid()) monitor_task_ = harness::start_soon(monitor(), "done_monitor");
+    monitoring_ = true;
+  }
 }
 
+// On every interrupt: drain the completion FIFO (while STATUS.cpl_valid: the CPL_* words, then
+// CPL_POP), clear INTR_STATE, and look once more: a completion that arrived before the clear is
+// drained now, one after it raises the interrupt anew. Reads go on while a DOORBELL write waits
+// for queue space (the AXI channels are independent); CPL_POP waits behind it.
 Task<> Accel::monitor() {
   for (;;) {
-    co_await FallingEdge(clk_);
-    if (!top_.done_o) continue;
-    Completion c;
-    c.id = top_.done_id_o;
-    c.error = top_.done_error_o;
-    c.os = top_.done_os_o;
-    c.wsc = top_.done_wsc_o;
-    c.wsr = top_.done_wsr_o;
-    c.cycles = top_.done_cycles_o;
-    c.compute_cycles = top_.done_compute_cycles_o;
-    c.busy_pe_cycles = top_.done_busy_pe_cycles_o;
-    c.amax = int64_t(top_.done_amax_o);
-    c.m0 = top_.done_m0_o;
-    c.shift = int(top_.done_shift_o);
-    done_.put_nowait(c);
+    co_await RisingEdge(clk_);
+    if (!irq_.value()) continue;
+    do {
+      while (hostif::cpl_valid(co_await read_reg(hostif::reg::STATUS))) {
+        std::array<uint32_t, Completion::kWords> w{};
+        for (int i = 0; i < Completion::kWords; ++i) w[size_t(i)] = co_await read_reg(Completion::kOffsets[size_t(i)]);
+        const uint32_t resp = co_await write_reg(hostif::reg::CPL_POP, 1);
+        if (resp != harness::kAxiOkay) QTA_FAIL("CPL_POP write answered {}", harness::axi_resp_name(resp));
+        done_.put_nowait(Completion::unpack(w));
+      }
+      co_await write_reg(hostif::reg::INTR_STATE, hostif::kIrqAll);
+    } while (hostif::cpl_valid(co_await read_reg(hostif::reg::STATUS)));
   }
+}
+
+Task<std::pair<uint32_t, uint32_t>> Accel::read_reg_resp(uint32_t offset) { co_return co_await bus_.read(offset); }
+
+Task<uint32_t> Accel::read_reg(uint32_t offset) {
+  const auto [data, resp] = co_await bus_.read(offset);
+  if (resp != harness::kAxiOkay)
+    QTA_FAIL("AXI4-Lite read of 0x{:03X} answered {} (seed {}; reproduce: {})", offset, harness::axi_resp_name(resp),
+             dut_.seed(), reproduce_command(dut_));
+  co_return data;
+}
+
+Task<uint32_t> Accel::write_reg(uint32_t offset, uint32_t data, uint32_t strb) {
+  co_return co_await bus_.write(offset, data, strb);
 }
 
 const char* buffer_name(Buffer b) {
@@ -201,37 +243,37 @@ Task<golden::MatI> Accel::read_output(uint32_t base, int64_t rows, int64_t cols)
   co_return co_await read_buffer(Buffer::Output, base, rows, cols);
 }
 
-Task<> Accel::submit(const Descriptor& d) {
-  co_await FallingEdge(clk_);
-  auto& t = top_;
-  Signal(t.desc_id_i, "desc_id_i", 8).set(d.id);
-  Signal(t.desc_m_i, "desc_m_i", 16).set(uint64_t(d.m) & 0xffff);
-  Signal(t.desc_n_i, "desc_n_i", 16).set(uint64_t(d.n) & 0xffff);
-  Signal(t.desc_k_i, "desc_k_i", 16).set(uint64_t(d.k) & 0xffff);
-  Signal(t.desc_a_base_i, "desc_a_base_i", 32).set(d.a_base);
-  Signal(t.desc_lda_i, "desc_lda_i", 16).set(d.lda & 0xffff);
-  Signal(t.desc_a_trans_i, "desc_a_trans_i", 1).set(d.a_trans);
-  Signal(t.desc_b_base_i, "desc_b_base_i", 32).set(d.b_base);
-  Signal(t.desc_ldb_i, "desc_ldb_i", 16).set(d.ldb & 0xffff);
-  Signal(t.desc_b_trans_i, "desc_b_trans_i", 1).set(d.b_trans);
-  Signal(t.desc_c_base_i, "desc_c_base_i", 32).set(d.c_base);
-  Signal(t.desc_q_base_i, "desc_q_base_i", 32).set(d.q_base);
-  Signal(t.desc_dataflow_i, "desc_dataflow_i", 3).set(uint64_t(d.dataflow) & 7);
-  Signal(t.desc_rounding_i, "desc_rounding_i", 1).set(d.rounding == golden::Rounding::SR);
-  Signal(t.desc_m0_i, "desc_m0_i", 32).set(d.m0);
-  Signal(t.desc_shift_i, "desc_shift_i", 6).set(uint64_t(d.shift) & 63);
-  Signal(t.desc_sr_seed_i, "desc_sr_seed_i", 32).set(d.sr_seed);
-  Signal(t.desc_scale_mode_i, "desc_scale_mode_i", 1).set(d.dynamic_scale);
-  Signal valid(t.desc_valid_i, "desc_valid_i", 1);
-  valid.set(1);
-  for (;;) {
-    co_await ReadOnly();
-    const bool ready = t.desc_ready_o;
-    co_await RisingEdge(clk_);
-    if (ready) break;
+Task<uint32_t> Accel::submit_once(const Descriptor& d) {
+  const uint64_t before = bus_.bus_cycles();
+  uint32_t doorbell = harness::kAxiOkay;
+  for (const hostif::RegWrite& w : submitter_.program(d)) {
+    const uint32_t resp = co_await bus_.write(w.offset, w.data);
+    if (w.offset == hostif::reg::DOORBELL) {
+      doorbell = resp;
+    } else if (resp != harness::kAxiOkay) {
+      submitter_.forget();
+      QTA_FAIL("descriptor {}: the write of 0x{:08X} to 0x{:03X} answered {} (seed {}; reproduce: {})", d.id, w.data,
+               w.offset, harness::axi_resp_name(resp), dut_.seed(), reproduce_command(dut_));
+    }
   }
-  co_await FallingEdge(clk_);
-  valid.set(0);
+  submit_cycles_ += bus_.bus_cycles() - before;
+  if (doorbell == harness::kAxiOkay) ++submitted_;
+  co_return doorbell;
+}
+
+Task<> Accel::submit(const Descriptor& d) {
+  uint32_t resp = co_await submit_once(d);
+  // Refused: the queue and the completion FIFO were full. The monitor pops; ring again.
+  for (int tries = 0; resp == harness::kAxiSlvErr && monitoring_ && tries < 100000; ++tries) {
+    co_await harness::ClockCycles(clk_, 4);
+    const uint64_t before = bus_.bus_cycles();
+    resp = co_await bus_.write(hostif::reg::DOORBELL, 1);
+    submit_cycles_ += bus_.bus_cycles() - before;
+    if (resp == harness::kAxiOkay) ++submitted_;
+  }
+  if (resp != harness::kAxiOkay)
+    QTA_FAIL("descriptor {}: DOORBELL answered {} (STATUS 0x{:02X}; seed {}; reproduce: {})", d.id,
+             harness::axi_resp_name(resp), co_await read_reg(hostif::reg::STATUS), dut_.seed(), reproduce_command(dut_));
 }
 
 Task<Completion> Accel::wait_done(uint64_t cycles) {
@@ -252,24 +294,24 @@ uint64_t Accel::cycle_budget(int64_t m, int64_t n, int64_t k) const {
 Descriptor Accel::descriptor_for(const GemmCase& c, uint8_t id) const {
   Descriptor d;
   d.id = id;
-  d.m = c.m;
-  d.n = c.n;
-  d.k = c.k;
+  d.m = uint32_t(c.m);
+  d.n = uint32_t(c.n);
+  d.k = uint32_t(c.k);
   d.a_trans = c.op_a == golden::Op::T;
   d.b_trans = c.op_b == golden::Op::T;
   d.lda = uint32_t(c.a.cols);
   d.ldb = uint32_t(c.b.cols);
   d.c_base = 0;
   d.q_base = uint32_t(c.m * c.n);
-  d.dataflow = int(c.dataflow);
-  d.rounding = c.rounding;
+  d.dataflow = uint32_t(c.dataflow);
+  d.rounding = uint32_t(c.rounding);
   if (c.multiplier) {
     d.m0 = uint32_t(c.multiplier->m0);
-    d.shift = c.multiplier->n;
+    d.shift = uint32_t(c.multiplier->n);
   } else {
-    d.dynamic_scale = true;
+    d.dynamic_scale = 1;
     d.m0 = uint32_t(c.seed * 0x9e3779b97f4a7c15ull >> 32) | 0x80000000u;  // illegal as EXPLICIT
-    d.shift = int(c.seed % 64);
+    d.shift = uint32_t(c.seed % 64);
   }
   d.sr_seed = c.sr_seed;
   return d;
@@ -286,19 +328,27 @@ Task<GemmRun> Accel::run_case(const GemmCase& c, uint8_t id) {
   co_return r;
 }
 
-uint64_t Accel::status(const char* which) {
+Task<uint64_t> Accel::status(const char* which) {
+  namespace r = hostif::reg;
   const std::string w = which;
-  if (w == "error") return top_.status_error_o;
-  if (w == "error_count") return top_.error_count_o;
-  if (w == "gemm_count") return top_.gemm_count_o;
-  if (w == "cycles") return top_.cycle_count_o;
-  if (w == "compute") return top_.compute_cycle_count_o;
-  if (w == "busy_pe") return top_.busy_pe_cycle_count_o;
+  auto wide = [this](uint32_t lo, uint32_t hi) -> Task<uint64_t> {
+    // HI, LO, HI: a carry between the reads shows as a changed HI, and is read again.
+    for (;;) {
+      const uint32_t h0 = co_await read_reg(hi), l = co_await read_reg(lo), h1 = co_await read_reg(hi);
+      if (h0 == h1) co_return uint64_t(h1) << 32 | l;
+    }
+  };
+  if (w == "error") co_return hostif::STATUS_LAST_ERROR.get(co_await read_reg(r::STATUS));
+  if (w == "queue_full") co_return hostif::STATUS_QUEUE_FULL.get(co_await read_reg(r::STATUS));
+  if (w == "error_count") co_return co_await read_reg(r::ERROR_COUNT);
+  if (w == "gemm_count") co_return co_await read_reg(r::GEMM_COUNT);
+  if (w == "cycles") co_return co_await wide(r::CYCLES_LO, r::CYCLES_HI);
+  if (w == "compute") co_return co_await wide(r::COMPUTE_LO, r::COMPUTE_HI);
+  if (w == "busy_pe") co_return co_await wide(r::BUSY_PE_LO, r::BUSY_PE_HI);
   throw std::invalid_argument("unknown status register " + w);
 }
 
 bool Accel::busy() const { return top_.busy_o != 0; }
-bool Accel::desc_ready() const { return top_.desc_ready_o != 0; }
 
 std::string reproduce_command(harness::Dut& dut) {
   const char* cmd = std::getenv("QTA_REPRODUCE");

@@ -10,6 +10,8 @@
 
 #include "gemm_case.h"
 #include "qta/harness/harness.h"
+#include "qta/harness/axil.h"
+#include "qta/hostif/driver.h"
 #include "qta/perf/perf.h"
 
 // The Verilated model's class, complete only in accel.cpp and tb_main.cpp: the tests and the
@@ -23,34 +25,14 @@ namespace qta::verif {
 // generator's one schema (qta::gen::load_config).
 gen::Config load_accel_config();
 
-struct Descriptor {
-  uint8_t id = 0;
-  int64_t m = 1, n = 1, k = 1;  // int64 so that tests can build oversized descriptors; truncated to the port
-  uint32_t a_base = 0, b_base = 0, c_base = 0, q_base = 0;
-  uint32_t lda = 0, ldb = 0;
-  bool a_trans = false, b_trans = false;
-  int dataflow = int(Dataflow::AUTO);  // the Dataflow encoding (3 WSC: illegal without column groups or for N > C/G;
-                                       // 4 WSR: without row groups or for K > R/GR; 5..7 always)
-  golden::Rounding rounding = golden::Rounding::RNE;
-  uint32_t m0 = 0;  // EXPLICIT only; ignored (and not checked) when dynamic_scale
-  int shift = 0;
-  uint32_t sr_seed = 1;
-  bool dynamic_scale = false;  // scale_mode: false EXPLICIT (m0 / shift above), true DYNAMIC (derived on chip)
-};
-
-struct Completion {
-  uint8_t id = 0;
-  int error = 0;
-  bool os = false;
-  bool wsc = false;  // ran WSC (WS on column groups)
-  bool wsr = false;  // ran WSR (WS on row groups)
-  Dataflow ran() const { return wsr ? Dataflow::WSR : wsc ? Dataflow::WSC : os ? Dataflow::OS : Dataflow::WS; }
-  uint32_t cycles = 0, compute_cycles = 0;
-  uint64_t busy_pe_cycles = 0;
-  int64_t amax = 0;   // max |acc| of the final int32 results
-  uint32_t m0 = 0;    // the multiplier the requantization used (DYNAMIC: derived; 0 when rejected)
-  int shift = 0;
-};
+// The descriptor and the completion record are the host interface's own types, rendered from
+// hostif/host_if.json (qta/hostif/host_if.h): the bench sets d.m, d.sr_seed, ... and reads c.amax,
+// c.cycles, ... with no field listed here. ran(c) is the dataflow a completion ran, and
+// busy_pe_cycles(c) its busy PE-cycles (two 32-bit fields).
+using Descriptor = hostif::Descriptor;
+using Completion = hostif::Completion;
+using hostif::busy_pe_cycles;
+using hostif::ran;
 
 // How run_case submits a case: DYNAMIC unless it sets a multiplier.
 inline perf::ScaleMode scale_mode_of(const GemmCase& c) {
@@ -74,8 +56,11 @@ class Accel {
  public:
   explicit Accel(harness::Dut& dut);
 
-  // Clock (10 ns), synchronous active-low reset for 4 cycles, completion monitor.
-  harness::Task<> start();
+  // Clock (10 ns), synchronous active-low reset for 4 cycles, the AXI4-Lite protocol checker,
+  // and (monitor) the completion monitor: INTR_ENABLE set, and on every interrupt the completion
+  // FIFO drained into wait_done's queue. Without it (the runtime server) the host takes the
+  // completions itself.
+  harness::Task<> start(bool monitor = true);
   harness::Task<> write_input(uint32_t base, const golden::MatI& x);
   harness::Task<> write_weight(uint32_t base, const golden::MatI& x);
   harness::Task<golden::MatI> read_output(uint32_t base, int64_t rows, int64_t cols);
@@ -88,8 +73,13 @@ class Accel {
   static bool dpi_available();
   int64_t buffer_depth(Buffer b);  // words
   int buffer_width(Buffer b);      // bits per word
-  // Presents the descriptor until the queue accepts it.
+  // Submits the descriptor through the AXI4-Lite port: the driver's register program (the
+  // DESC_* words that changed, then DOORBELL, whose response waits while the queue is full).
+  // A DOORBELL refused with SLVERR (queue and completion FIFO full) is rung again while the
+  // completion monitor pops; any other response but OKAY fails the test.
   harness::Task<> submit(const Descriptor& d);
+  // One try: the DESC_* writes (failing the test unless OKAY), then DOORBELL's response.
+  harness::Task<uint32_t> submit_once(const Descriptor& d);
   // The next completion; fails the test (never hangs) if none arrives within `cycles`.
   harness::Task<Completion> wait_done(uint64_t cycles);
   // Loads a case's operands at address 0, runs it (DYNAMIC unless the case sets a multiplier:
@@ -106,20 +96,38 @@ class Accel {
   Vqta_top& top() { return top_; }
   harness::Signal& clk() { return clk_; }
   harness::Dut& dut() { return dut_; }
-  uint64_t status(const char* which);  // "error", "error_count", "gemm_count", "cycles", "compute", "busy_pe"
-  bool busy() const;        // busy_o: a descriptor is running or queued
-  bool desc_ready() const;  // desc_ready_o: the queue accepts a descriptor
+  // A status register read through the bus: "error" (STATUS.last_error), "error_count",
+  // "gemm_count", "cycles", "compute", "busy_pe" (64-bit counters: HI, LO, HI), "queue_full".
+  harness::Task<uint64_t> status(const char* which);
+  // One register access through the AXI4-Lite master; read_reg fails the test unless OKAY.
+  harness::Task<uint32_t> read_reg(uint32_t offset);
+  harness::Task<std::pair<uint32_t, uint32_t>> read_reg_resp(uint32_t offset);  // {data, RRESP}
+  harness::Task<uint32_t> write_reg(uint32_t offset, uint32_t data, uint32_t strb = 0xf);  // BRESP
+  // Random VALID / READY delays of the master on all five channels (random tests).
+  void set_bus_delays(const harness::AxiLiteDelays& d) { bus_.set_delays(d); }
+  harness::AxiLiteMaster& bus() { return bus_; }
+  harness::Signal& irq() { return irq_; }
+  // Bus cycles spent submitting descriptors (the command overhead), and descriptors submitted.
+  uint64_t submit_bus_cycles() const { return submit_cycles_; }
+  uint64_t submitted() const { return submitted_; }
+  bool busy() const;        // busy_o: a descriptor is queued, computing or finishing
 
  private:
   harness::Task<> monitor();
+  harness::AxiLiteBus axil_bus();
   struct BufferAccess;
   BufferAccess access(Buffer b);
   harness::Dut& dut_;
   Vqta_top& top_;
   gen::Config cfg_;
-  harness::Signal clk_, rst_n_;
+  harness::Signal clk_, rst_n_, irq_;
+  harness::AxiLiteMaster bus_;
+  harness::AxiLiteChecker checker_;
+  hostif::Submitter submitter_;
+  uint64_t submit_cycles_ = 0, submitted_ = 0;
   harness::Queue<Completion> done_;
-  harness::Task<> monitor_task_;
+  harness::Task<> monitor_task_, checker_task_;
+  bool monitoring_ = false;
   std::unique_ptr<harness::Clock> clock_;
   harness::Task<> clock_task_;
   Backdoor backdoor_ = dpi_available() ? Backdoor::Dpi : Backdoor::Port;

@@ -1,10 +1,11 @@
 // The bench as the host runtime's accelerator (qta train --backend rtl): with QTA_RUNTIME_SERVER=1
-// the bench binary runs no test; it starts qta_top with the Accel driver (clock, reset,
-// completion monitor) and serves the requests of runtime/src/rtl_device.cpp on file descriptors
-// 3 (requests) and 4 (replies), protocol in verif/src/runtime_wire.h: buffer writes and reads
-// through the DPI-C backdoor (zero simulation time), descriptors submitted and completed on the
-// simulated clock. Simulation time only advances inside kRun, so the cycles a completion reports
-// are the hardware's own.
+// the bench binary runs no test; it starts qta_top with the Accel driver (clock, reset, the
+// AXI4-Lite master and protocol checker, no completion monitor: the host takes completions
+// itself) and serves the requests of runtime/src/rtl_device.cpp on file descriptors 3 (requests)
+// and 4 (replies), protocol in hostif/include/qta/hostif/wire.h: buffer writes and reads through
+// the DPI-C backdoor (zero simulation time), register reads and writes on the AXI4-Lite port and
+// waits for the interrupt on the simulated clock. The host runs the driver's register programs
+// (qta/hostif/driver.h), so the descriptor and completion fields never pass through here.
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,10 +17,12 @@
 
 #include "accel.h"
 #include "runtime_server.h"
-#include "runtime_wire.h"
+#include "qta/hostif/wire.h"
 
 namespace qta::verif {
 namespace {
+
+namespace wire = qta::hostif::wire;
 
 using harness::Task;
 constexpr int kRequestFd = 3, kReplyFd = 4;
@@ -72,32 +75,9 @@ Buffer buffer_of(uint32_t id) {
   throw std::runtime_error("runtime server: unknown buffer id " + std::to_string(id));
 }
 
-// The driver's descriptor has the scale mode once the RTL has dynamic scales (issue 13);
-// until then a dynamic request is refused, so the host falls back to explicit descriptors.
-template <class D>
-constexpr bool has_dynamic_scale_field = requires(D d) { d.dynamic_scale; };
-
-template <class D>
-bool set_scale_mode(D& d, bool dynamic) {
-  if constexpr (has_dynamic_scale_field<D>) {
-    d.dynamic_scale = dynamic;
-    return true;
-  } else {
-    return !dynamic;
-  }
-}
-
-template <class C>
-void copy_multiplier(const C& c, wire::WireCompletion& w) {
-  if constexpr (requires(C x) { x.m0; x.shift; }) {
-    w.m0 = uint32_t(c.m0);
-    w.shift = uint32_t(c.shift);
-  }
-}
-
 Task<> serve(harness::Dut& dut) {
   Accel acc(dut);
-  co_await acc.start();
+  co_await acc.start(/*monitor=*/false);
   for (;;) {
     wire::WireHeader h;
     read_exact(&h, sizeof h);
@@ -124,54 +104,24 @@ Task<> serve(harness::Dut& dut) {
       const golden::MatI words = co_await acc.read_buffer(b, h.base, 1, int64_t(h.count));
       reply(wire::kOk, h.count);
       write_exact(words.data.data(), words.data.size() * sizeof(int32_t));
-    } else if (h.op == wire::kRun) {
-      wire::WireDescriptor w;
-      read_exact(&w, sizeof w);
-      Descriptor d;
-      d.id = uint8_t(w.id);
-      d.m = w.m;
-      d.n = w.n;
-      d.k = w.k;
-      d.a_base = w.a_base;
-      d.b_base = w.b_base;
-      d.c_base = w.c_base;
-      d.q_base = w.q_base;
-      d.lda = w.lda;
-      d.ldb = w.ldb;
-      d.a_trans = w.a_trans != 0;
-      d.b_trans = w.b_trans != 0;
-      d.dataflow = int(w.dataflow);
-      d.rounding = w.rounding ? golden::Rounding::SR : golden::Rounding::RNE;
-      d.m0 = w.m0;
-      d.shift = int(w.shift);
-      d.sr_seed = w.sr_seed;
-      if (!set_scale_mode(d, w.dynamic_scale != 0)) {
-        reply_error("this RTL has no dynamic scale mode (desc_scale_mode_i)");
+    } else if (h.op == wire::kRegWrite) {
+      const uint32_t resp = co_await acc.write_reg(h.base, uint32_t(h.count));
+      reply(wire::kOk, resp);
+    } else if (h.op == wire::kRegRead) {
+      const auto [data, resp] = co_await acc.read_reg_resp(h.base);
+      reply(wire::kOk, uint64_t(data) | uint64_t(resp) << 32);
+    } else if (h.op == wire::kWaitIrq) {
+      uint64_t waited = 0;
+      while (!acc.irq().value() && waited < h.count) {
+        co_await harness::RisingEdge(acc.clk());
+        ++waited;
+      }
+      if (!acc.irq().value()) {
+        reply_error("no interrupt within " + std::to_string(h.count) + " cycles (busy_o = " +
+                    std::to_string(int(acc.busy())) + ")");
         continue;
       }
-      co_await acc.submit(d);
-      const Completion c = co_await acc.wait_done(acc.cycle_budget(d.m, d.n, d.k) + 1000);
-      wire::WireCompletion r;
-      r.id = c.id;
-      r.error = uint32_t(c.error);
-      r.os = c.os;
-      r.cycles = c.cycles;
-      r.compute_cycles = c.compute_cycles;
-      r.busy_pe_cycles = c.busy_pe_cycles;
-      r.amax = c.amax;
-      copy_multiplier(c, r);
-      reply(wire::kOk);
-      write_exact(&r, sizeof r);
-    } else if (h.op == wire::kStatus) {
-      wire::WireStatus s;
-      s.cycles = acc.status("cycles");
-      s.compute_cycles = acc.status("compute");
-      s.busy_pe_cycles = acc.status("busy_pe");
-      s.gemm_count = acc.status("gemm_count");
-      s.error_count = acc.status("error_count");
-      s.has_dynamic_scale = has_dynamic_scale_field<Descriptor>;
-      reply(wire::kOk);
-      write_exact(&s, sizeof s);
+      reply(wire::kOk, waited);
     } else {
       reply_error("unknown request " + std::to_string(h.op));
     }

@@ -42,11 +42,11 @@ Task<GemmRun> check_case(Accel& acc, const GemmCase& c, const std::string& conte
     QTA_FAIL("{}: the accelerator reports amax {}, golden {} (seed {})", context, r.done.amax, want.amax, acc.dut().seed());
   // DYNAMIC: the multiplier derived on chip is golden's requant_multiplier(amax); EXPLICIT: the
   // descriptor's, echoed.
-  if (r.done.m0 != uint32_t(want.m.m0) || r.done.shift != want.m.n)
+  if (r.done.m0 != uint32_t(want.m.m0) || r.done.shift != uint32_t(want.m.n))
     QTA_FAIL("{}: {} scale: the accelerator used m0 = {}, shift = {}; golden m0 = {}, shift = {} (amax {}; seed {}; "
              "reproduce: {})", context, perf::scale_mode_name(scale_mode_of(c)), r.done.m0, r.done.shift, want.m.m0,
              want.m.n, want.amax, acc.dut().seed(), reproduce_command(acc.dut()));
-  run_coverage().sample_gemm(c, r.done.ran(), want, want_acc, capacity(acc.config()));
+  run_coverage().sample_gemm(c, hostif::ran(r.done), want, want_acc, capacity(acc.config()));
   co_return r;
 }
 
@@ -67,9 +67,9 @@ QTA_TEST(illegal_descriptor_then_legal_one, .timeout = 1, .timeout_unit = harnes
   co_await acc.submit(bad);
   const Completion done = co_await acc.wait_done(100);
   QTA_CHECK(done.error != 0);             // error code, and the queue goes on
-  QTA_CHECK_EQ(acc.status("error_count"), 1u);  // the error_count_o port
-  co_await acc.submit(Descriptor{.m = 4, .n = 4, .k = 4, .q_base = 16, .lda = 4, .ldb = 4});
-  QTA_CHECK_EQ((co_await acc.wait_done(1000)).error, 0);
+  QTA_CHECK_EQ((co_await acc.status("error_count")), 1u);  // the ERROR_COUNT register
+  co_await acc.submit(Descriptor{.m = 4, .n = 4, .k = 4, .lda = 4, .ldb = 4, .q_base = 16});
+  QTA_CHECK_EQ((co_await acc.wait_done(1000)).error, 0u);
 }
 
 // Both backdoors reach the same words: a random pattern written through the DPI-C exports of
@@ -109,7 +109,7 @@ QTA_TEST(gemm_one_tile_both_dataflows, .timeout = 2, .timeout_unit = harness::Un
   for (Dataflow df : supported(cfg)) {
     const GemmCase c = directed_gemm_case("tile", dut.seed(), cfg->rows, cfg->cols, cfg->rows, Op::N, Op::N, df, Rounding::RNE);
     const GemmRun r = co_await check_case(acc, c, fmt::format("{}x{}x{} {}", c.m, c.n, c.k, to_string(df)));
-    QTA_CHECK_EQ(r.done.os, df == Dataflow::OS);
+    QTA_CHECK_EQ((hostif::ran(r.done) == Dataflow::OS), df == Dataflow::OS);
   }
 }
 
@@ -210,9 +210,9 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
       const perf::Gemm g{s[0], s[1], s[2]};
       const perf::Array a = perf::array_of(cfg);
       const perf::Dataflow want = perf::auto_dataflow(g, a);
-      if (r.done.ran() != want)
+      if (hostif::ran(r.done) != want)
         QTA_FAIL("AUTO chose {} for M={} N={} K={}, the cost model {} (WS {} cycles, OS {}, WSC {}, WSR {}; seed {}; "
-                 "reproduce: {})", qta::to_string(r.done.ran()), s[0], s[1], s[2], qta::to_string(want),
+                 "reproduce: {})", qta::to_string(hostif::ran(r.done)), s[0], s[1], s[2], qta::to_string(want),
                  perf::ws_cycles(g, a), perf::os_cycles(g, a),
                  perf::wsc_fits(g, a) ? fmt::format("{}", perf::wsc_cycles(g, a)) : std::string("does not fit"),
                  perf::wsr_fits(g, a) ? fmt::format("{}", perf::wsr_cycles(g, a)) : std::string("does not fit"),
@@ -224,7 +224,7 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
                  perf::auto_cycles(g, a), perf::ceil_div(g.m * g.n, a.cols),
                  sm == perf::ScaleMode::Dynamic ? perf::kScaleCycles : 0, dut.seed(), reproduce_command(dut));
       // One useful MAC per PE per cycle: the busy-PE count is exactly M*N*K.
-      QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
+      QTA_CHECK_EQ(busy_pe_cycles(r.done), uint64_t(s[0] * s[1] * s[2]));
     }
   }
   if (run < 3) QTA_FAIL("only {} of the AUTO shapes fit this configuration's buffers: the test checks too little", run);
@@ -265,9 +265,9 @@ QTA_TEST(auto_dataflow_and_cycles_follow_the_cost_model, .timeout = 20, .timeout
     const perf::Gemm g{x.m, x.n, x.k};
     const perf::Array a = perf::array_of(cfg);
     const perf::Dataflow want = perf::auto_dataflow(g, a);
-    if (r.done.ran() != want)
+    if (hostif::ran(r.done) != want)
       QTA_FAIL("AUTO chose {} for M={} N={} K={} (OS - WS = {} cycles), the cost model {} (seed {}; reproduce: {})",
-               qta::to_string(r.done.ran()), x.m, x.n, x.k, x.diff, qta::to_string(want), dut.seed(), reproduce_command(dut));
+               qta::to_string(hostif::ran(r.done)), x.m, x.n, x.k, x.diff, qta::to_string(want), dut.seed(), reproduce_command(dut));
     QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, want, scale_mode_of(c)));
   }
   dut.log().info("AUTO near its tie: {} shapes (of {} within 3 cycles) agree with the cost model", picked.size(), near.size());
@@ -315,15 +315,15 @@ harness::Task<> dataflow_shapes_match_golden_and_the_cost_model(harness::Dut& du
                                             perf::scale_mode_name(scale_mode_of(c)));
         const GemmRun r = co_await check_case(acc, c, ctx);
         ++run;
-        if (r.done.ran() != df) QTA_FAIL("{}: ran {}, the descriptor asked for {}", ctx, to_string(r.done.ran()), name);
+        if (hostif::ran(r.done) != df) QTA_FAIL("{}: ran {}, the descriptor asked for {}", ctx, to_string(hostif::ran(r.done)), name);
         const perf::Gemm g{m, n, k};
         const int64_t want_compute = perf::compute_cycles(g, arr, df);
         const int64_t want_total = perf::rtl_total_cycles(g, arr, df, scale_mode_of(c));
         if (int64_t(r.done.compute_cycles) != want_compute || int64_t(r.done.cycles) != want_total)
           QTA_FAIL("{}: {} cycles ({} compute) from the RTL, the cost model {} ({} compute; seed {}; reproduce: {})", ctx,
                    r.done.cycles, r.done.compute_cycles, want_total, want_compute, dut.seed(), reproduce_command(dut));
-        if (r.done.busy_pe_cycles != uint64_t(m * n * k))
-          QTA_FAIL("{}: {} busy-PE cycles, M*N*K = {}", ctx, r.done.busy_pe_cycles, m * n * k);
+        if (busy_pe_cycles(r.done) != uint64_t(m * n * k))
+          QTA_FAIL("{}: {} busy-PE cycles, M*N*K = {}", ctx, busy_pe_cycles(r.done), m * n * k);
       }
   if (run < 8) QTA_FAIL("only {} {} runs fit this configuration's buffers: the test checks too little", run, name);
   int auto_df = 0;
@@ -338,9 +338,9 @@ harness::Task<> dataflow_shapes_match_golden_and_the_cost_model(harness::Dut& du
     auto cycles_of = [&](Dataflow d, bool fit) {
       return fit ? fmt::format("{}", perf::compute_cycles(g, arr, d)) : std::string("does not fit");
     };
-    if (r.done.ran() != want)
+    if (hostif::ran(r.done) != want)
       QTA_FAIL("{}: AUTO chose {}, the cost model {} (WS {}, OS {}, WSC {}, WSR {} cycles; seed {}; reproduce: {})", ctx,
-               to_string(r.done.ran()), to_string(want), perf::ws_cycles(g, arr), perf::os_cycles(g, arr),
+               to_string(hostif::ran(r.done)), to_string(want), perf::ws_cycles(g, arr), perf::os_cycles(g, arr),
                cycles_of(Dataflow::WSC, perf::wsc_fits(g, arr)), cycles_of(Dataflow::WSR, perf::wsr_fits(g, arr)),
                dut.seed(), reproduce_command(dut));
     QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, arr, want, scale_mode_of(c)));
@@ -472,9 +472,21 @@ QTA_TEST(dynamic_scale_gemm_the_host_never_computed, .timeout = 10, .timeout_uni
       co_await acc.write_input(0, a);
       co_await acc.write_weight(0, b);
       const uint32_t sr_seed = uint32_t(rng.next_u64() | 1);
-      const Descriptor d{.id = uint8_t(++id), .m = M, .n = N, .k = K, .c_base = 0, .q_base = uint32_t(M * N),
-                         .lda = uint32_t(K), .ldb = uint32_t(N), .dataflow = int(df), .rounding = mode,
-                         .m0 = 0xffffffffu, .shift = 63, .sr_seed = sr_seed, .dynamic_scale = true};
+      Descriptor d;  // m0 and shift EXPLICIT would reject: DYNAMIC must ignore them
+      d.id = uint32_t(++id) & 0xff;
+      d.dataflow = uint32_t(df);
+      d.rounding = uint32_t(mode);
+      d.dynamic_scale = 1;
+      d.shift = 63;
+      d.m = uint32_t(M);
+      d.n = uint32_t(N);
+      d.k = uint32_t(K);
+      d.lda = uint32_t(K);
+      d.ldb = uint32_t(N);
+      d.c_base = 0;
+      d.q_base = uint32_t(M * N);
+      d.m0 = 0xffffffffu;
+      d.sr_seed = sr_seed;
       co_await acc.submit(d);
       const Completion done = co_await acc.wait_done(acc.cycle_budget(M, N, K));
       const golden::MatI got_acc = co_await acc.read_output(0, M, N);
@@ -487,7 +499,7 @@ QTA_TEST(dynamic_scale_gemm_the_host_never_computed, .timeout = 10, .timeout_uni
       const golden::Requantized want = golden::requantize(want_acc, q, mode, sr_seed);
       expect_tensor_equal(ctx + " int32", want_acc, got_acc, dut);
       expect_tensor_equal(ctx + " int8", want.values, got_out, dut);
-      if (done.amax != want.amax || done.m0 != uint32_t(want.m.m0) || done.shift != want.m.n)
+      if (done.amax != want.amax || done.m0 != uint32_t(want.m.m0) || done.shift != uint32_t(want.m.n))
         QTA_FAIL("{}: amax {}, m0 {}, shift {} from the RTL; golden amax {}, m0 {}, shift {} (seed {}; reproduce: {})",
                  ctx, done.amax, done.m0, done.shift, want.amax, want.m.m0, want.m.n, dut.seed(), reproduce_command(dut));
       const perf::Gemm g{M, N, K};
@@ -536,8 +548,8 @@ QTA_TEST(dynamic_scale_multiplier_matches_golden_every_dataflow_rounding_and_dis
           const std::string ctx = fmt::format("DYNAMIC {}x{}x{} {} {} {}", sh[0], sh[1], sh[2], qta::to_string(df),
                                               golden::rounding_name(mode), distribution_name(Distribution(dist)));
           const GemmRun r = co_await check_case(acc, c, ctx);
-          if (r.done.ran() != df)
-            QTA_FAIL("{}: ran {}, the descriptor asked for {} (seed {}; reproduce: {})", ctx, qta::to_string(r.done.ran()),
+          if (hostif::ran(r.done) != df)
+            QTA_FAIL("{}: ran {}, the descriptor asked for {} (seed {}; reproduce: {})", ctx, qta::to_string(hostif::ran(r.done)),
                      qta::to_string(df), dut.seed(), reproduce_command(dut));
           ++ran;
         }
@@ -805,7 +817,7 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     with(what, "illegal.unsupported_mode", DATAFLOW, [code = code](Descriptor& d) { d.dataflow = code; });
   if (cfg.supports_sr())
     with("SR with seed 0", "illegal.unsupported_mode", SEED, [](Descriptor& d) {
-      d.rounding = Rounding::SR;
+      d.rounding = uint32_t(Rounding::SR);
       d.sr_seed = 0;
     });
   with("lda smaller than a row", "illegal.address_range", STRIDE, [](Descriptor& d) { d.lda = 1; });
@@ -831,27 +843,27 @@ QTA_TEST(illegal_descriptors_set_error_and_the_queue_goes_on, .timeout = 5, .tim
     co_await acc.submit(d);
     const Completion c = co_await acc.wait_done(100);
     if (c.error == 0) QTA_FAIL("illegal descriptor ({}) was accepted", bad[i].what);
-    if (bad[i].code != 0 && c.error != bad[i].code)
+    if (bad[i].code != 0 && c.error != uint32_t(bad[i].code))
       QTA_FAIL("illegal descriptor ({}): error code {}, docs/rtl.md says {} (seed {})", bad[i].what, c.error, bad[i].code,
                dut.seed());
     // A rejected descriptor costs CHECK + DONE: two cycles, no array work.
     if (c.cycles != 2) QTA_FAIL("illegal descriptor ({}) took {} cycles, expected 2 (CHECK + DONE)", bad[i].what, c.cycles);
     // A rejected descriptor reports no work: amax, compute and busy-PE cycles are 0 (docs/rtl.md).
-    if (c.amax != 0 || c.compute_cycles != 0 || c.busy_pe_cycles != 0 || c.m0 != 0 || c.shift != 0)
+    if (c.amax != 0 || c.compute_cycles != 0 || busy_pe_cycles(c) != 0 || c.m0 != 0 || c.shift != 0)
       QTA_FAIL("illegal descriptor ({}): completion reports amax {}, compute {}, busy-PE {}, m0 {}, shift {}; expected 0 "
-               "for a rejected one", bad[i].what, c.amax, c.compute_cycles, c.busy_pe_cycles, c.m0, c.shift);
+               "for a rejected one", bad[i].what, c.amax, c.compute_cycles, busy_pe_cycles(c), c.m0, c.shift);
     run_coverage().hit(bad[i].bin);
     QTA_CHECK_EQ(int(c.id), int(d.id));
     ++errors;
-    QTA_CHECK_EQ(acc.status("error_count"), errors);
-    QTA_CHECK_EQ(acc.status("error"), uint64_t(c.error));
+    QTA_CHECK_EQ((co_await acc.status("error_count")), errors);
+    QTA_CHECK_EQ((co_await acc.status("error")), uint64_t(c.error));
     // The next legal descriptor still runs and is correct.
     co_await acc.submit(base);
     const Completion ok = co_await acc.wait_done(acc.cycle_budget(3, 2, 4));
-    QTA_CHECK_EQ(ok.error, 0);
+    QTA_CHECK_EQ(ok.error, 0u);
     expect_tensor_equal(fmt::format("after '{}'", bad[i].what), good.expected_acc(), co_await acc.read_output(0, 3, 2), dut);
   }
-  QTA_CHECK_EQ(acc.status("gemm_count"), uint64_t(bad.size()));
+  QTA_CHECK_EQ((co_await acc.status("gemm_count")), uint64_t(bad.size()));
 }
 
 // The status registers read 0 straight after reset (run under +verilator+rand+reset+2 by qta
@@ -862,11 +874,11 @@ QTA_TEST(status_registers_reset_and_counters_accumulate, .timeout = 5, .timeout_
   co_await acc.start();
   const auto& cfg = acc.config();
   for (const char* r : {"error", "error_count", "gemm_count", "cycles", "compute", "busy_pe"})
-    if (acc.status(r) != 0)
-      QTA_FAIL("status register {} reads {} after reset, expected 0 (seed {}; reproduce: {})", r, acc.status(r), dut.seed(),
+    if (const uint64_t v = co_await acc.status(r); v != 0)
+      QTA_FAIL("status register {} reads {} after reset, expected 0 (seed {}; reproduce: {})", r, v, dut.seed(),
                reproduce_command(dut));
   QTA_CHECK_EQ(acc.busy(), false);
-  QTA_CHECK_EQ(acc.desc_ready(), true);
+  QTA_CHECK_EQ((co_await acc.status("queue_full")), uint64_t{0});
   const int64_t R = cfg->rows, C = cfg->cols;
   const perf::Array a = perf::array_of(cfg);
   uint64_t cycles = 0, compute = 0, busy = 0;
@@ -881,17 +893,17 @@ QTA_TEST(status_registers_reset_and_counters_accumulate, .timeout = 5, .timeout_
                                             uint8_t(0x80 | (0x55 + n)));
       const perf::Gemm g{s[0], s[1], s[2]};
       QTA_CHECK_EQ(int64_t(r.done.cycles), perf::rtl_total_cycles(g, a, d, scale_mode_of(c)));
-      QTA_CHECK_EQ(r.done.busy_pe_cycles, uint64_t(s[0] * s[1] * s[2]));
+      QTA_CHECK_EQ(busy_pe_cycles(r.done), uint64_t(s[0] * s[1] * s[2]));
       cycles += r.done.cycles;
       compute += r.done.compute_cycles;
-      busy += r.done.busy_pe_cycles;
+      busy += busy_pe_cycles(r.done);
       ++n;
-      QTA_CHECK_EQ(acc.status("gemm_count"), uint64_t(n));
-      QTA_CHECK_EQ(acc.status("cycles"), cycles);
-      QTA_CHECK_EQ(acc.status("compute"), compute);
-      QTA_CHECK_EQ(acc.status("busy_pe"), busy);
-      QTA_CHECK_EQ(acc.status("error_count"), uint64_t{0});
-      QTA_CHECK_EQ(acc.status("error"), uint64_t{0});
+      QTA_CHECK_EQ((co_await acc.status("gemm_count")), uint64_t(n));
+      QTA_CHECK_EQ((co_await acc.status("cycles")), cycles);
+      QTA_CHECK_EQ((co_await acc.status("compute")), compute);
+      QTA_CHECK_EQ((co_await acc.status("busy_pe")), busy);
+      QTA_CHECK_EQ((co_await acc.status("error_count")), uint64_t{0});
+      QTA_CHECK_EQ((co_await acc.status("error")), uint64_t{0});
     }
 }
 
@@ -940,7 +952,7 @@ QTA_TEST(descriptors_at_the_buffer_edges, .timeout = 5, .timeout_unit = harness:
         p.d.id = uint8_t(++id);
         co_await acc.submit(p.d);
         const Completion r = co_await acc.wait_done(100);
-        if (r.error != p.code)
+        if (r.error != uint32_t(p.code))
           QTA_FAIL("{}, {}: error code {}, docs/rtl.md says {} (seed {}; reproduce: {})", ctx, p.what, r.error, p.code,
                    dut.seed(), reproduce_command(dut));
       }
@@ -992,13 +1004,13 @@ QTA_TEST(queue_accepts_back_to_back_descriptors, .timeout = 5, .timeout_unit = h
   for (uint8_t id = 1; id <= 3; ++id) {
     const Completion done = co_await acc.wait_done(acc.cycle_budget(c.m, c.n, c.k) * 3);
     QTA_CHECK_EQ(int(done.id), int(id));
-    QTA_CHECK_EQ(done.error, 0);
+    QTA_CHECK_EQ(done.error, 0u);
   }
   for (int i = 0; i < 3; ++i)
     expect_tensor_equal(fmt::format("descriptor {}", i + 1), c.expected_acc(),
                         co_await acc.read_output(uint32_t(2 * mn * i), c.m, c.n), dut);
-  QTA_CHECK_EQ(acc.status("gemm_count"), 3u);
-  QTA_CHECK_EQ(acc.status("busy_pe"), uint64_t(3 * c.m * c.n * c.k));
+  QTA_CHECK_EQ((co_await acc.status("gemm_count")), 3u);
+  QTA_CHECK_EQ((co_await acc.status("busy_pe")), uint64_t(3 * c.m * c.n * c.k));
 }
 
 // Two stages (docs/rtl.md): the scheduler computes a descriptor while qta_finish requantizes the
@@ -1060,7 +1072,7 @@ QTA_TEST(queue_overlaps_requantization_with_the_next_compute, .timeout = 20, .ti
   }
   // The overlapping descriptor really overlaps: its results land on the words qta_finish writes.
   QTA_CHECK_EQ(c_bases[2], q_bases[1]);
-  const uint64_t cycles_before = acc.status("cycles");
+  const uint64_t cycles_before = (co_await acc.status("cycles"));
   // Submitted back to back (submit() waits for room in the queue, so any queue depth works).
   for (const Descriptor& d : descs) co_await acc.submit(d);
   const perf::QueueTiming want = perf::queue_timing(model, arr);
@@ -1084,9 +1096,9 @@ QTA_TEST(queue_overlaps_requantization_with_the_next_compute, .timeout = 20, .ti
   }
   int64_t serial = 0;
   for (const auto& q : model) serial += perf::rtl_total_cycles(q.gemm, arr, q.dataflow, q.scale);
-  if (int64_t(acc.status("cycles") - cycles_before) != want.total)
+  if (int64_t((co_await acc.status("cycles")) - cycles_before) != want.total)
     QTA_FAIL("the queue kept the accelerator busy {} cycles, perf::queue_timing says {} (serial: {}; seed {})",
-             acc.status("cycles") - cycles_before, want.total, serial, dut.seed());
+             (co_await acc.status("cycles")) - cycles_before, want.total, serial, dut.seed());
   if (want.total >= serial) QTA_FAIL("the queue did not overlap anything: {} cycles, serial {}", want.total, serial);
   for (size_t i = 0; i < cases.size(); ++i) {
     // Descriptor 3 overwrote descriptor 2's requantized copy (by design): descriptor 2 is

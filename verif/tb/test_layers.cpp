@@ -47,12 +47,12 @@ Task<> run_steps_on_rtl(Accel& acc, const std::string& layer, const std::vector<
     expect_tensor_equal(ctx + " int32 " + st.out_name, st.acc, r.acc, acc.dut());
     expect_tensor_equal(ctx + " int8 " + st.out_name, st.out.values, r.out, acc.dut());
     if (r.done.amax != st.out.amax) QTA_FAIL("{}: amax {} from the RTL, golden {}", ctx, r.done.amax, st.out.amax);
-    if (r.done.m0 != uint32_t(st.out.m.m0) || r.done.shift != st.out.m.n)
+    if (r.done.m0 != uint32_t(st.out.m.m0) || r.done.shift != uint32_t(st.out.m.n))
       QTA_FAIL("{}: the RTL derived m0 = {}, shift = {}; the golden step's multiplier is m0 = {}, n = {}", ctx, r.done.m0,
                r.done.shift, st.out.m.m0, st.out.m.n);
-    run_coverage().sample_gemm(c, r.done.ran(), st.out, st.acc, capacity(cfg));
+    run_coverage().sample_gemm(c, hostif::ran(r.done), st.out, st.acc, capacity(cfg));
     acc.dut().log().info("{}: {} elements bit-exact, {} cycles ({})", ctx, st.m * st.n, r.done.cycles,
-                         qta::to_string(r.done.ran()));
+                         qta::to_string(hostif::ran(r.done)));
     rtl_tensors[st.out_name] = r.out;
   }
 }

@@ -15,7 +15,7 @@
 // order) and written, sign-extended, at q_base + e.
 // Cycles: accepted in the cycle the scheduler offers it (in_valid_i with in_ready_o), then
 // SCALE 34 cycles (DYNAMIC: qta_recip, qta::perf::kScaleCycles), QUANT ceil(M*N/L),
-// QDRAIN 1, DONE 1; a rejected descriptor goes straight to DONE.
+// QDRAIN 1, DONE 1 (more while the completion FIFO is full: done_ready_i); a rejected descriptor goes straight to DONE.
 // busy_o with region_*_o tells the scheduler which output words the descriptor here still reads
 // and writes, so that it holds back a descriptor whose results would overwrite them.
 module qta_finish #(
@@ -70,8 +70,9 @@ module qta_finish #(
   output wire [5:0]          q_n_o,
   output wire                q_sr_o,
   input  wire [L*DW-1:0]     q_data_i,
-  // Completion (one-cycle pulse)
+  // Completion (valid/ready: held in DONE while the completion FIFO is full)
   output wire                done_o,
+  input  wire                done_ready_i,
   output wire [7:0]          done_id_o,
   output wire [3:0]          done_error_o,
   output wire                done_os_o,
@@ -165,7 +166,7 @@ module qta_finish #(
           if (last_quant) state_q <= F_QDRAIN;
         end
         F_QDRAIN: state_q <= F_DONE;
-        F_DONE: state_q <= F_IDLE;
+        F_DONE: if (done_ready_i) state_q <= F_IDLE;
         default: state_q <= F_IDLE;
       endcase
     end

@@ -58,31 +58,15 @@ module qta_scheduler #(
   parameter integer SUPPORT_WS  = 1,
   parameter integer SUPPORT_OS  = 1,
   parameter integer SUPPORT_RNE = 1,
-  parameter integer SUPPORT_SR  = 1
+  parameter integer SUPPORT_SR  = 1,
+  parameter integer DESC_W      = 293   // packed descriptor (qta_host_if)
 ) (
   input  wire                clk_i,
   input  wire                rst_ni,
-  // Descriptor (from the queue)
+  // Descriptor (from the queue), packed as hostif/host_if.json lists its fields (DESC_W bits)
   input  wire                desc_valid_i,
   output wire                desc_ready_o,
-  input  wire [7:0]          desc_id_i,
-  input  wire [15:0]         desc_m_i,
-  input  wire [15:0]         desc_n_i,
-  input  wire [15:0]         desc_k_i,
-  input  wire [31:0]         desc_a_base_i,
-  input  wire [15:0]         desc_lda_i,
-  input  wire                desc_a_trans_i,
-  input  wire [31:0]         desc_b_base_i,
-  input  wire [15:0]         desc_ldb_i,
-  input  wire                desc_b_trans_i,
-  input  wire [31:0]         desc_c_base_i,
-  input  wire [31:0]         desc_q_base_i,
-  input  wire [2:0]          desc_dataflow_i,  // 0 WS, 1 OS, 2 AUTO, 3 WSC, 4 WSR; 5..7 rejected
-  input  wire                desc_rounding_i,  // 0 RNE, 1 SR
-  input  wire [31:0]         desc_m0_i,
-  input  wire [5:0]          desc_shift_i,
-  input  wire [31:0]         desc_sr_seed_i,
-  input  wire                desc_scale_mode_i,  // 0 EXPLICIT (m0 / shift above), 1 DYNAMIC
+  input  wire [DESC_W-1:0]   desc_i,
   // Array control, next-cycle values: qta_array registers them (one register per row)
   output wire                mode_os_next_o,
   output wire                mode_wsc_next_o,
@@ -139,6 +123,26 @@ module qta_scheduler #(
   output wire [15:0]         busy_pes_o
 );
   // ---------------------------------------------------------------- constants
+  // The descriptor's fields, unpacked as hostif/host_if.json packs them (qta_host_if desc_o).
+  wire [8-1:0] dsc_id = desc_i[0 +: 8];
+  wire [3-1:0] dsc_dataflow = desc_i[8 +: 3];
+  wire [1-1:0] dsc_rounding = desc_i[11 +: 1];
+  wire [1-1:0] dsc_dynamic_scale = desc_i[12 +: 1];
+  wire [1-1:0] dsc_a_trans = desc_i[13 +: 1];
+  wire [1-1:0] dsc_b_trans = desc_i[14 +: 1];
+  wire [6-1:0] dsc_shift = desc_i[15 +: 6];
+  wire [16-1:0] dsc_m = desc_i[21 +: 16];
+  wire [16-1:0] dsc_n = desc_i[37 +: 16];
+  wire [16-1:0] dsc_k = desc_i[53 +: 16];
+  wire [16-1:0] dsc_lda = desc_i[69 +: 16];
+  wire [16-1:0] dsc_ldb = desc_i[85 +: 16];
+  wire [32-1:0] dsc_a_base = desc_i[101 +: 32];
+  wire [32-1:0] dsc_b_base = desc_i[133 +: 32];
+  wire [32-1:0] dsc_c_base = desc_i[165 +: 32];
+  wire [32-1:0] dsc_q_base = desc_i[197 +: 32];
+  wire [32-1:0] dsc_m0 = desc_i[229 +: 32];
+  wire [32-1:0] dsc_sr_seed = desc_i[261 +: 32];
+
   localparam [3:0] S_IDLE = 4'd0, S_CHECK = 4'd1, S_CLEAR = 4'd2, S_LOAD = 4'd3, S_STREAM = 4'd4,
                    S_SHIFT = 4'd5, S_FLUSH = 4'd6, S_HOLD = 4'd7;
   // Error codes (docs/rtl.md)
@@ -617,14 +621,14 @@ module qta_scheduler #(
       busy_pe_q <= busy_pe_q + {48'd0, busy_pes_o};
       case (state_q)
         S_IDLE: if (desc_valid_i) begin
-          d_id_q <= desc_id_i;
-          d_m_q <= {16'd0, desc_m_i}; d_n_q <= {16'd0, desc_n_i}; d_k_q <= {16'd0, desc_k_i};
-          d_lda_q <= {16'd0, desc_lda_i}; d_ldb_q <= {16'd0, desc_ldb_i};
-          d_a_base_q <= desc_a_base_i; d_b_base_q <= desc_b_base_i;
-          d_c_base_q <= desc_c_base_i; d_q_base_q <= desc_q_base_i;
-          d_a_trans_q <= desc_a_trans_i; d_b_trans_q <= desc_b_trans_i;
-          d_round_q <= desc_rounding_i; d_df_q <= desc_dataflow_i; d_dynamic_q <= desc_scale_mode_i;
-          d_m0_q <= desc_m0_i; d_seed_q <= desc_sr_seed_i; d_shift_q <= desc_shift_i;
+          d_id_q <= dsc_id;
+          d_m_q <= {16'd0, dsc_m}; d_n_q <= {16'd0, dsc_n}; d_k_q <= {16'd0, dsc_k};
+          d_lda_q <= {16'd0, dsc_lda}; d_ldb_q <= {16'd0, dsc_ldb};
+          d_a_base_q <= dsc_a_base; d_b_base_q <= dsc_b_base;
+          d_c_base_q <= dsc_c_base; d_q_base_q <= dsc_q_base;
+          d_a_trans_q <= dsc_a_trans; d_b_trans_q <= dsc_b_trans;
+          d_round_q <= dsc_rounding; d_df_q <= dsc_dataflow; d_dynamic_q <= dsc_dynamic_scale;
+          d_m0_q <= dsc_m0; d_seed_q <= dsc_sr_seed; d_shift_q <= dsc_shift;
           cycles_q <= 32'd0; compute_q <= 32'd0; busy_pe_q <= 64'd0;
           state_q <= S_CHECK;
         end

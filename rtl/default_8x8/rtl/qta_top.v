@@ -6,13 +6,16 @@
 //   descriptor queue -> scheduler -> buffers (input A, weight B, output) -> PE array (WS/OS)
 //   -> quantizer -> output buffer; amax of the final results (qta_amax) and, for dynamically
 //   scaled descriptors, the multiplier derived from it (qta_recip).
-// Memories are loaded and read through the backdoor ports (bd_*). Completed descriptors raise
-// done_o for one cycle with their id, error code, cycle counts, the amax of the results and the
-// multiplier the requantization used.
-// Status registers: last error code, error count, GEMM count, and since reset: busy cycles,
-// compute cycles and busy-PE-cycles (useful MACs), from which utilization follows:
+// The host reaches it through one AXI4-Lite slave (qta_host_if, rendered from
+// hostif/host_if.json; registers in docs/host_if.md): descriptors are staged in DESC_* and queued
+// by DOORBELL, completions (id, error code, the dataflow that ran, cycle counts, the amax of the
+// results and the multiplier the requantization used) are read from the CPL_* window of the
+// completion FIFO, and irq_o rises on completions when enabled. Status registers: last error
+// code, error count, GEMM count, and since reset: busy cycles, compute cycles and busy-PE-cycles
+// (useful MACs), from which utilization follows:
 //   utilization = busy_pe_cycles / (R * C * compute_cycles).
-// Port and register reference: docs/rtl.md.
+// Memories are loaded and read through the backdoor ports (bd_*).
+// Port reference: docs/rtl.md.
 module qta_top #(
   parameter integer R           = 8,
   parameter integer C           = 8,
@@ -36,52 +39,35 @@ module qta_top #(
   parameter integer QL          = 8,  // lanes of the requantization pass (qta_finish)
   parameter integer SUPPORT_OS  = 1,
   parameter integer SUPPORT_RNE = 1,
-  parameter integer SUPPORT_SR  = 1
+  parameter integer SUPPORT_SR  = 1,
+  parameter integer HOST_AW     = 8,  // AXI4-Lite byte address bits
+  parameter integer DESC_W      = 293,        // packed descriptor (hostif/host_if.json)
+  parameter integer CPL_W       = 213          // packed completion record
 ) (
   input  wire              clk_i,
   input  wire              rst_ni,
-  // GEMM descriptor queue (valid/ready)
-  input  wire              desc_valid_i,
-  output wire              desc_ready_o,
-  input  wire [7:0]        desc_id_i,
-  input  wire [15:0]       desc_m_i,
-  input  wire [15:0]       desc_n_i,
-  input  wire [15:0]       desc_k_i,
-  input  wire [31:0]       desc_a_base_i,
-  input  wire [15:0]       desc_lda_i,
-  input  wire              desc_a_trans_i,
-  input  wire [31:0]       desc_b_base_i,
-  input  wire [15:0]       desc_ldb_i,
-  input  wire              desc_b_trans_i,
-  input  wire [31:0]       desc_c_base_i,
-  input  wire [31:0]       desc_q_base_i,
-  input  wire [2:0]        desc_dataflow_i,
-  input  wire              desc_rounding_i,
-  input  wire [31:0]       desc_m0_i,
-  input  wire [5:0]        desc_shift_i,
-  input  wire [31:0]       desc_sr_seed_i,
-  input  wire              desc_scale_mode_i,  // 0 EXPLICIT (m0 / shift), 1 DYNAMIC (derived on chip)
-  // Completion
-  output wire              done_o,
-  output wire [7:0]        done_id_o,
-  output wire [3:0]        done_error_o,
-  output wire              done_os_o,
-  output wire              done_wsc_o,    // ran WSC (WS on column groups); done_os_o is 0 then
-  output wire              done_wsr_o,    // ran WSR (WS on row groups); done_os_o, done_wsc_o are 0 then
-  output wire [31:0]       done_cycles_o,
-  output wire [31:0]       done_compute_cycles_o,
-  output wire [63:0]       done_busy_pe_cycles_o,
-  output wire [AW-1:0]     done_amax_o,
-  output wire [31:0]       done_m0_o,
-  output wire [5:0]        done_shift_o,
-  // Status registers
-  output wire              busy_o,
-  output wire [3:0]        status_error_o,    // code of the last rejected descriptor (sticky)
-  output wire [15:0]       error_count_o,
-  output wire [31:0]       gemm_count_o,      // descriptors completed without error
-  output wire [63:0]       cycle_count_o,     // cycles with a descriptor in flight
-  output wire [63:0]       compute_cycle_count_o,
-  output wire [63:0]       busy_pe_cycle_count_o,
+  // Host interface: AXI4-Lite slave (qta_host_if; docs/host_if.md)
+  input  wire              s_axil_awvalid_i,
+  output wire              s_axil_awready_o,
+  input  wire [HOST_AW-1:0] s_axil_awaddr_i,
+  input  wire [2:0]        s_axil_awprot_i,
+  input  wire              s_axil_wvalid_i,
+  output wire              s_axil_wready_o,
+  input  wire [31:0]       s_axil_wdata_i,
+  input  wire [3:0]        s_axil_wstrb_i,
+  output wire              s_axil_bvalid_o,
+  input  wire              s_axil_bready_i,
+  output wire [1:0]        s_axil_bresp_o,
+  input  wire              s_axil_arvalid_i,
+  output wire              s_axil_arready_o,
+  input  wire [HOST_AW-1:0] s_axil_araddr_i,
+  input  wire [2:0]        s_axil_arprot_i,
+  output wire              s_axil_rvalid_o,
+  input  wire              s_axil_rready_i,
+  output wire [31:0]       s_axil_rdata_o,
+  output wire [1:0]        s_axil_rresp_o,
+  output wire              irq_o,             // |(INTR_STATE & INTR_ENABLE)
+  output wire              busy_o,            // a descriptor is queued, computing or finishing
   // Backdoors: combinational read, synchronous write
   input  wire              bd_in_we_i,
   input  wire [IN_AW-1:0]  bd_in_addr_i,
@@ -96,28 +82,75 @@ module qta_top #(
   input  wire [AW-1:0]     bd_out_wdata_i,
   output wire [AW-1:0]     bd_out_rdata_o
 );
-  // ---------------------------------------------------------------- descriptor queue
-  localparam integer DESC_W = 8 + 3 * 16 + 32 + 16 + 1 + 32 + 16 + 1 + 32 + 32 + 3 + 1 + 32 + 6 + 32 + 1;
-  wire [DESC_W-1:0] desc_in = {desc_id_i, desc_m_i, desc_n_i, desc_k_i, desc_a_base_i, desc_lda_i,
-                               desc_a_trans_i, desc_b_base_i, desc_ldb_i, desc_b_trans_i,
-                               desc_c_base_i, desc_q_base_i, desc_dataflow_i, desc_rounding_i,
-                               desc_m0_i, desc_shift_i, desc_sr_seed_i, desc_scale_mode_i};
+  // ---------------------------------------------------------------- host interface
+  wire              hif_desc_valid, hif_desc_ready;
+  wire [DESC_W-1:0] hif_desc;
   wire [DESC_W-1:0] desc;
   wire              desc_valid, desc_ready;
+  wire              done_valid, done_ready;
+  wire [CPL_W-1:0]  cpl_record;
+  // Status the registers read (names as hostif/host_if.json's "hw" fields give them)
+  wire              busy, queue_full;
+  wire [3:0]        status_error;
+  wire [15:0]       error_count;
+  wire [31:0]       gemm_count;
+  wire [31:0]       cycle_count_lo, cycle_count_hi, compute_count_lo, compute_count_hi;
+  wire [31:0]       busy_pe_count_lo, busy_pe_count_hi;
+  // The completion record's fields (qta_finish)
+  wire [7:0]        done_id;
+  wire [3:0]        done_error;
+  wire [2:0]        done_ran;
+  wire [5:0]        done_shift;
+  wire [31:0]       done_cycles, done_compute_cycles, done_m0, done_busy_pe_lo, done_busy_pe_hi;
+  wire [AW-1:0]     done_amax;
+  wire              done_os, done_wsc, done_wsr;
+  wire [63:0]       done_busy_pe;
+
+  qta_host_if #(.ADDR_W(HOST_AW), .DESC_W(DESC_W), .CPL_W(CPL_W), .QUEUE_DEPTH(QUEUE_DEPTH),
+                .QUEUE_PTR_W(QUEUE_PTR_W), .QUEUE_CNT_W(QUEUE_CNT_W)) u_host_if (
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .s_axil_awvalid_i(s_axil_awvalid_i), .s_axil_awready_o(s_axil_awready_o), .s_axil_awaddr_i(s_axil_awaddr_i),
+    .s_axil_awprot_i(s_axil_awprot_i), .s_axil_wvalid_i(s_axil_wvalid_i), .s_axil_wready_o(s_axil_wready_o),
+    .s_axil_wdata_i(s_axil_wdata_i), .s_axil_wstrb_i(s_axil_wstrb_i), .s_axil_bvalid_o(s_axil_bvalid_o),
+    .s_axil_bready_i(s_axil_bready_i), .s_axil_bresp_o(s_axil_bresp_o), .s_axil_arvalid_i(s_axil_arvalid_i),
+    .s_axil_arready_o(s_axil_arready_o), .s_axil_araddr_i(s_axil_araddr_i), .s_axil_arprot_i(s_axil_arprot_i),
+    .s_axil_rvalid_o(s_axil_rvalid_o), .s_axil_rready_i(s_axil_rready_i), .s_axil_rdata_o(s_axil_rdata_o),
+    .s_axil_rresp_o(s_axil_rresp_o),
+    .desc_valid_o(hif_desc_valid), .desc_ready_i(hif_desc_ready), .desc_o(hif_desc),
+    .cpl_valid_i(done_valid), .cpl_ready_o(done_ready), .cpl_i(cpl_record),
+    .busy_i(busy),
+    .queue_full_i(queue_full),
+    .status_error_i(status_error),
+    .error_count_i(error_count),
+    .gemm_count_i(gemm_count),
+    .cycle_count_lo_i(cycle_count_lo),
+    .cycle_count_hi_i(cycle_count_hi),
+    .compute_count_lo_i(compute_count_lo),
+    .compute_count_hi_i(compute_count_hi),
+    .busy_pe_count_lo_i(busy_pe_count_lo),
+    .busy_pe_count_hi_i(busy_pe_count_hi),
+    .irq_o(irq_o));
 
   qta_fifo #(.W(DESC_W), .DEPTH(QUEUE_DEPTH), .PTR_W(QUEUE_PTR_W), .CNT_W(QUEUE_CNT_W)) u_queue (
     .clk_i(clk_i), .rst_ni(rst_ni),
-    .in_valid_i(desc_valid_i), .in_ready_o(desc_ready_o), .in_data_i(desc_in),
+    .in_valid_i(hif_desc_valid), .in_ready_o(hif_desc_ready), .in_data_i(hif_desc),
     .out_valid_o(desc_valid), .out_ready_i(desc_ready), .out_data_o(desc));
+  assign queue_full = !hif_desc_ready;
 
-  wire [7:0]  q_id;
-  wire [15:0] q_m, q_n, q_k, q_lda, q_ldb;
-  wire [31:0] q_a_base, q_b_base, q_c_base, q_q_base, q_m0, q_seed;
-  wire        q_a_trans, q_b_trans, q_rounding, q_scale_mode;
-  wire [2:0]  q_dataflow;
-  wire [5:0]  q_shift;
-  assign {q_id, q_m, q_n, q_k, q_a_base, q_lda, q_a_trans, q_b_base, q_ldb, q_b_trans, q_c_base,
-          q_q_base, q_dataflow, q_rounding, q_m0, q_shift, q_seed, q_scale_mode} = desc;
+  // The completion record, packed as hostif/host_if.json lists its fields.
+  assign done_ran = done_wsr ? 3'd4 : done_wsc ? 3'd3 : done_os ? 3'd1 : 3'd0;  // the Dataflow code
+  assign done_busy_pe_lo = done_busy_pe[31:0];
+  assign done_busy_pe_hi = done_busy_pe[63:32];
+  assign cpl_record[0 +: 8] = done_id;
+  assign cpl_record[8 +: 4] = done_error;
+  assign cpl_record[12 +: 3] = done_ran;
+  assign cpl_record[15 +: 6] = done_shift;
+  assign cpl_record[21 +: 32] = done_cycles;
+  assign cpl_record[53 +: 32] = done_compute_cycles;
+  assign cpl_record[85 +: 32] = done_busy_pe_lo;
+  assign cpl_record[117 +: 32] = done_busy_pe_hi;
+  assign cpl_record[149 +: 32] = done_amax;
+  assign cpl_record[181 +: 32] = done_m0;
 
   // ---------------------------------------------------------------- datapath wires
   wire              mode_os_next, mode_wsc_next, mode_wsr_next, clear_next, cap_next, shift_next, a_first;
@@ -162,16 +195,11 @@ module qta_top #(
     .R(R), .C(C), .DW(DW), .AW(AW), .G(G), .GR(GR),
     .IN_DEPTH(IN_DEPTH), .IN_AW(IN_AW), .WT_DEPTH(WT_DEPTH), .WT_AW(WT_AW),
     .OUT_DEPTH(OUT_DEPTH), .OUT_AW(OUT_AW), .MAX_K(MAX_K),
-    .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS), .SUPPORT_RNE(SUPPORT_RNE), .SUPPORT_SR(SUPPORT_SR)
+    .SUPPORT_WS(SUPPORT_WS), .SUPPORT_OS(SUPPORT_OS), .SUPPORT_RNE(SUPPORT_RNE), .SUPPORT_SR(SUPPORT_SR),
+    .DESC_W(DESC_W)
   ) u_scheduler (
     .clk_i(clk_i), .rst_ni(rst_ni),
-    .desc_valid_i(desc_valid), .desc_ready_o(desc_ready),
-    .desc_id_i(q_id), .desc_m_i(q_m), .desc_n_i(q_n), .desc_k_i(q_k),
-    .desc_a_base_i(q_a_base), .desc_lda_i(q_lda), .desc_a_trans_i(q_a_trans),
-    .desc_b_base_i(q_b_base), .desc_ldb_i(q_ldb), .desc_b_trans_i(q_b_trans),
-    .desc_c_base_i(q_c_base), .desc_q_base_i(q_q_base), .desc_dataflow_i(q_dataflow),
-    .desc_rounding_i(q_rounding), .desc_m0_i(q_m0), .desc_shift_i(q_shift), .desc_sr_seed_i(q_seed),
-    .desc_scale_mode_i(q_scale_mode),
+    .desc_valid_i(desc_valid), .desc_ready_o(desc_ready), .desc_i(desc),
     .mode_os_next_o(mode_os_next), .mode_wsc_next_o(mode_wsc_next), .mode_wsr_next_o(mode_wsr_next), .clear_next_o(clear_next), .cap_next_o(cap_next),
     .shift_next_o(shift_next), .grp_en_next_o(grp_en_next),
     .a_left_o(a_left), .a_first_o(a_first), .b_top_o(b_top), .array_out_i(array_out), .grp_out_i(grp_out),
@@ -204,12 +232,13 @@ module qta_top #(
     .o_wr_en_o(f_wr_en), .o_wr_addr_o(f_wr_addr), .o_wr_data_o(f_wr_data),
     .q_start_o(q_start), .q_step_o(q_step), .q_seed_o(q_seed_s),
     .q_m0_o(q_m0_s), .q_n_o(q_n_s), .q_sr_o(q_sr), .q_data_i(q_data),
-    .done_o(done_o), .done_id_o(done_id_o), .done_error_o(done_error_o), .done_os_o(done_os_o),
-    .done_wsc_o(done_wsc_o), .done_wsr_o(done_wsr_o),
-    .done_cycles_o(done_cycles_o), .done_compute_cycles_o(done_compute_cycles_o),
-    .done_busy_pe_cycles_o(done_busy_pe_cycles_o), .done_amax_o(done_amax_o),
-    .done_m0_o(done_m0_o), .done_shift_o(done_shift_o));
-  assign busy_o = sched_busy || fin_busy;
+    .done_o(done_valid), .done_ready_i(done_ready), .done_id_o(done_id), .done_error_o(done_error),
+    .done_os_o(done_os), .done_wsc_o(done_wsc), .done_wsr_o(done_wsr),
+    .done_cycles_o(done_cycles), .done_compute_cycles_o(done_compute_cycles),
+    .done_busy_pe_cycles_o(done_busy_pe), .done_amax_o(done_amax),
+    .done_m0_o(done_m0), .done_shift_o(done_shift));
+  assign busy   = sched_busy || fin_busy || desc_valid;
+  assign busy_o = busy;
 
   qta_array #(.R(R), .C(C), .DW(DW), .AW(AW), .G(G), .GR(GR)) u_array (
     .clk_i(clk_i), .rst_ni(rst_ni), .mode_os_next_i(mode_os_next), .mode_wsc_next_i(mode_wsc_next),
@@ -260,6 +289,7 @@ module qta_top #(
     .bd_rdata_o(bd_out_rdata_o));
 
   // ---------------------------------------------------------------- status registers
+  wire done_fire = done_valid && done_ready;
   reg [3:0]  status_error_q;
   reg [15:0] error_count_q;
   reg [31:0] gemm_count_q;
@@ -273,20 +303,23 @@ module qta_top #(
       compute_count_q <= 64'd0;
       busy_pe_count_q <= 64'd0;
     end else begin
-      if (done_o && done_error_o != 4'd0) begin
-        status_error_q <= done_error_o;
+      if (done_fire && done_error != 4'd0) begin
+        status_error_q <= done_error;
         error_count_q <= error_count_q + 16'd1;
       end
-      if (done_o && done_error_o == 4'd0) gemm_count_q <= gemm_count_q + 32'd1;
-      if (busy_o) cycle_count_q <= cycle_count_q + 64'd1;
+      if (done_fire && done_error == 4'd0) gemm_count_q <= gemm_count_q + 32'd1;
+      if (sched_busy || fin_busy) cycle_count_q <= cycle_count_q + 64'd1;
       if (compute) compute_count_q <= compute_count_q + 64'd1;
       busy_pe_count_q <= busy_pe_count_q + {48'd0, busy_pes};
     end
   end
-  assign status_error_o        = status_error_q;
-  assign error_count_o         = error_count_q;
-  assign gemm_count_o          = gemm_count_q;
-  assign cycle_count_o         = cycle_count_q;
-  assign compute_cycle_count_o = compute_count_q;
-  assign busy_pe_cycle_count_o = busy_pe_count_q;
+  assign status_error     = status_error_q;
+  assign error_count      = error_count_q;
+  assign gemm_count       = gemm_count_q;
+  assign cycle_count_lo   = cycle_count_q[31:0];
+  assign cycle_count_hi   = cycle_count_q[63:32];
+  assign compute_count_lo = compute_count_q[31:0];
+  assign compute_count_hi = compute_count_q[63:32];
+  assign busy_pe_count_lo = busy_pe_count_q[31:0];
+  assign busy_pe_count_hi = busy_pe_count_q[63:32];
 endmodule

@@ -3,8 +3,10 @@
 // (docs/rtl.md, "Descriptor"). Two implementations behind this one interface:
 //   golden  the golden model executing descriptors (qta::golden GEMM and requantization), with
 //           the performance model's cycle counts (qta::perf::rtl_total_cycles)
-//   rtl     the Verilated RTL of any configuration, through the verification bench's driver
-//           (verif/tb/runtime_server.cpp), with the completions' own counters
+//   rtl     the Verilated RTL of any configuration, its AXI4-Lite port driven with the host
+//           interface's register programs (qta/hostif/driver.h) over the wire protocol
+//           (qta/hostif/wire.h) to the bench serving the model (verif/tb/runtime_server.cpp),
+//           with the completions' own counters
 #pragma once
 
 #include <cstdint>
@@ -15,38 +17,24 @@
 #include "qta/gen/config.h"
 #include "qta/golden/matrix.h"
 #include "qta/golden/requant.h"
+#include "qta/hostif/driver.h"
 
 namespace qta::runtime {
 
 enum class BufferKind { Input = 0, Weight = 1, Output = 2 };
 const char* buffer_kind_name(BufferKind b);
 
-// The descriptor fields of qta_top (docs/rtl.md). dynamic_scale: the hardware derives m0/shift
-// from the amax of its own int32 results (m0/shift ignored); otherwise they are explicit.
-struct DeviceDescriptor {
-  uint32_t id = 0;
-  int64_t m = 1, n = 1, k = 1;
-  uint32_t a_base = 0, b_base = 0, c_base = 0, q_base = 0;
-  uint32_t lda = 0, ldb = 0;
-  bool a_trans = false, b_trans = false;
-  // 0 WS, 1 OS, 2 AUTO, 3 WSC, 4 WSR (a 3-bit field): a device rejects a WSC or WSR descriptor
-  // that does not fit its column or row groups, and codes 5..7, with error 7.
-  Dataflow dataflow = Dataflow::AUTO;
-  golden::Rounding rounding = golden::Rounding::RNE;
-  bool dynamic_scale = false;
-  uint32_t m0 = 0;
-  int shift = 0;
-  uint32_t sr_seed = 1;
-};
-
-struct DeviceCompletion {
-  uint32_t id = 0;
-  int error = 0;          // docs/rtl.md error codes; 0 = done
-  bool os = false;        // the dataflow it ran: OS (WS, WSC and WSR: false)
-  uint64_t cycles = 0, compute_cycles = 0, busy_pe_cycles = 0;
-  int64_t amax = 0;
-  golden::FixedPoint multiplier;  // the one the quantizer used
-};
+// The descriptor and the completion record are the host interface's own types, rendered from
+// hostif/host_if.json (qta/hostif/host_if.h, docs/host_if.md); the helpers below interpret the
+// fields that span or encode more than one value.
+using DeviceDescriptor = hostif::Descriptor;
+using DeviceCompletion = hostif::Completion;
+using hostif::busy_pe_cycles;
+using hostif::ran;
+// The multiplier the requantization used (DYNAMIC: derived on chip; 0 when rejected).
+inline golden::FixedPoint multiplier(const DeviceCompletion& c) { return {int32_t(c.m0), int(c.shift)}; }
+inline Dataflow dataflow_of(const DeviceDescriptor& d) { return Dataflow(int(d.dataflow)); }
+inline golden::Rounding rounding_of(const DeviceDescriptor& d) { return golden::Rounding(int(d.rounding)); }
 
 class Device {
  public:
