@@ -35,7 +35,7 @@ bench-dataflow: build
 	python3 scripts/bench_dataflow.py --qta $(BUILD)/qta --config lora_64x64 --rank 64 --exact --out out/bench_dataflow_lora_rank64
 
 # Benchmark (not a test): the paper_64x64 model built in a new work directory (wall, CPU, peak
-# memory), then the whole suite three times: median cycles per second per test (docs/rtl.md).
+# memory), then the whole suite three times: median cycles per second per test (docs/measurements.md).
 bench-sim: build
 	python3 scripts/bench_sim.py --qta $(BUILD)/qta --config paper_64x64 --runs 3 --out out/bench_sim
 

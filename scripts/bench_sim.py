@@ -14,7 +14,7 @@ simulated time come from its results.xml; cycles = simulated time / the bench's 
 
 Prints, per test, the cycles and the median, min and max cycles per second over the runs, then
 the whole suite's, with the host's load average at the start of each run: the model's evaluation
-streams its code from the shared L3 cache (docs/rtl.md), so another tenant on the host slows it,
+streams its code from the shared L3 cache (docs/measurements.md), so another tenant on the host slows it,
 and the median of several runs is the figure to quote.
 Writes OUT/bench_sim.json. Exit 0; 1 if a run failed or (with --require N) the suite's median is
 below N cycles/s; 2 on bad arguments.

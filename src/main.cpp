@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   qta::register_golden_cli(app, exit_code);
   qta::register_gen_cli(app, exit_code);
+  qta::register_perf_cli(app, exit_code);
   qta::register_verify_cli(app, exit_code);
   qta::register_synth_cli(app, exit_code);
   qta::register_regress_cli(app, exit_code);

@@ -38,7 +38,7 @@ void qta::register_verify_cli(CLI::App& app, int& exit_code) {
                        {"O0", "O1", "O2"});
   qta::add_int_option(*cmd, "--threads", a->o.threads, 1, 64,
                       "evaluate the model on N threads (verilator --threads N); since the array is clock-gated, 2 "
-                      "threads run the 64x64 model's random_gemms 1.58x slower than 1 on 2 free cores (docs/rtl.md), "
+                      "threads run the 64x64 model's random_gemms 1.58x slower than 1 on 2 free cores (docs/measurements.md), "
                       "so keep 1; regressions and make test run single-threaded jobs side by side");
   qta::add_text_option(*cmd, "--compiler", a->o.compiler,
                        "C++ compiler for the model (default: clang++ if installed, else the one that built qta; it links qta's libraries, so it must be ABI-compatible)",

@@ -14,8 +14,8 @@
 
 #include "qta/atomic_dir.h"
 #include "qta/mustache.h"
+#include "qta/gen/rtl_latency.h"
 #include "qta/paths.h"
-#include "qta/perf/perf.h"
 #include "qta/cli.h"
 #include "qta/gen/host_if.h"
 #include "qta/text_io.h"
@@ -91,7 +91,7 @@ data template_data(const Config& cfg, const std::string& header) {
   num("support_os", cfg.supports_os());
   num("support_rne", cfg.supports_rne());
   num("support_sr", cfg.supports_sr());
-  num("scale_cycles", qta::perf::kScaleCycles);  // qta_recip's latency, as the perf model counts it
+  num("scale_cycles", kScaleCycles);  // qta_recip's latency (qta/gen/rtl_latency.h), as qta::perf counts it
   d.set("mut_pe_drop_acc_msb", c.mutation == Mutation::PeDropAccMsb ? data::type::bool_true : data::type::bool_false);
   d.set("mut_quant_round_half_up",
         c.mutation == Mutation::QuantRoundHalfUp ? data::type::bool_true : data::type::bool_false);

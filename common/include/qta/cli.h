@@ -29,6 +29,7 @@ struct CheckFailed : std::runtime_error {
 // subcommand that completes but reports failure without throwing writes its code.
 void register_golden_cli(CLI::App& app, int& exit_code);
 void register_gen_cli(CLI::App& app, int& exit_code);
+void register_perf_cli(CLI::App& app, int& exit_code);  // perf/cli_perf.cpp
 void register_verify_cli(CLI::App& app, int& exit_code);
 void register_synth_cli(CLI::App& app, int& exit_code);
 

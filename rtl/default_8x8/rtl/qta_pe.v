@@ -38,7 +38,7 @@ module qta_pe #(
 );
   // What moves right, in one register {cap, swap, a}: with three registers Verilator ordered the
   // weight updates, which read the left neighbour's flags, anti-diagonally across the array, and
-  // a 64x64 model simulated 1.8x slower (docs/rtl.md, "Measured tool times").
+  // a 64x64 model simulated 1.8x slower (docs/measurements.md, "Measured tool times").
   reg  [DW+1:0] act_q;
   reg  [DW-1:0] b_q;
   reg  [DW-1:0] s_q;
@@ -50,7 +50,7 @@ module qta_pe #(
   wire [DW-1:0]   mul_b   = mode_os_i ? b_i : weight;
   // The product at AW bits of operands sign-extended to AW bits (AW >= 2*DW: exact). Written so,
   // the model Verilator 5.006 builds of a 64x64 array runs 1.6x faster than from a 2*DW-bit
-  // product extended afterwards (docs/rtl.md, "Measured tool times"); Yosys's wreduce strips the
+  // product extended afterwards (docs/measurements.md); Yosys's wreduce strips the
   // copied sign bits again, so the netlist has the same DW x DW signed multiplier.
   wire signed [AW-1:0] a_ext = {{(AW - DW){a_i[DW-1]}}, a_i};
   wire signed [AW-1:0] b_ext = {{(AW - DW){mul_b[DW-1]}}, mul_b};

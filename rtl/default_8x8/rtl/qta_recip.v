@@ -23,7 +23,7 @@
 //
 // Restoring division, one quotient bit per cycle, MSB first: r = qn; 32 times: bit = r >= an,
 // r -= bit ? an : 0, r <<= 1 (not after the last bit). Timing, fixed for every amax
-// (34 = kScaleCycles in generator/include/qta/perf/perf.h, docs/rtl.md "Timing"):
+// (34 = kScaleCycles in generator/include/qta/gen/rtl_latency.h, docs/rtl.md "Timing"):
 //   cycle 1 (start_i): normalize amax_i;  cycles 2..33: the 32 quotient bits;
 //   cycle 34 (done_o): round; m0_o / shift_o hold the result from the next cycle until the next
 //   start_i.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "qta/dataflow.h"
+#include "qta/gen/rtl_latency.h"
 
 namespace qta::gen {
 class Config;
@@ -98,7 +99,8 @@ const char* scale_mode_name(ScaleMode s);  // "explicit", "dynamic"
 // Cycles of the on-chip multiplier derivation (qta_amax's result to qta_recip's m0 / shift:
 // normalize, 32 restoring-division steps, round), between the last compute cycle and the
 // requantization pass of a DYNAMIC descriptor. The RTL's cycle counters are checked against it.
-inline constexpr int64_t kScaleCycles = 34;
+// Defined beside the configuration (qta/gen/rtl_latency.h), whose templates render it.
+inline constexpr int64_t kScaleCycles = gen::kScaleCycles;
 
 // Cycles the generated RTL spends on a descriptor from CHECK to DONE (docs/rtl.md): the array
 // cycles above plus the requantization pass ceil(M*N/L) (L = finish_lanes()), 5 cycles of
