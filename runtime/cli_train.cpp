@@ -118,43 +118,6 @@ runtime::TrainSpec spec_from(const TrainArgs& a, const gen::Config& cfg) {
   return s;
 }
 
-// The loss per step as an SVG line chart (linear axes, the y axis from 0).
-std::string loss_plot_svg(const std::string& title, const std::vector<double>& loss) {
-  const double W = 640, H = 360, left = 70, right = 20, top = 40, bottom = 50;
-  const double pw = W - left - right, ph = H - top - bottom;
-  double ymax = 0;
-  for (double v : loss) ymax = std::max(ymax, v);
-  if (!(ymax > 0)) ymax = 1;
-  const double n = double(std::max<size_t>(2, loss.size()));
-  auto px = [&](size_t i) { return left + pw * double(i) / (n - 1); };
-  auto py = [&](double v) { return top + ph * (1 - v / ymax); };
-  std::string o = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" "
-                              "font-family=\"sans-serif\" font-size=\"11\">\n",
-                              W, H);
-  o += fmt::format("<text x=\"{:.0f}\" y=\"20\" font-size=\"13\">{}</text>\n", left, xml_text_escaped(title));
-  for (int t = 0; t <= 4; ++t) {
-    const double v = ymax * t / 4;
-    o += fmt::format("<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/><text x=\"{:.0f}\" "
-                     "y=\"{:.1f}\" text-anchor=\"end\">{:.3g}</text>\n",
-                     left, py(v), left + pw, py(v), left - 4, py(v) + 4, v);
-  }
-  o += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"middle\">step</text>\n", left + pw / 2, H - 12);
-  o += fmt::format("<text x=\"14\" y=\"{:.0f}\" transform=\"rotate(-90 14 {:.0f})\" text-anchor=\"middle\">training "
-                   "loss (0.5 mean squared error)</text>\n",
-                   top + ph / 2, top + ph / 2);
-  for (size_t i = 0; i < loss.size(); ++i)
-    if (loss.size() <= 20 || i % (loss.size() / 10) == 0 || i + 1 == loss.size())
-      o += fmt::format("<text x=\"{:.1f}\" y=\"{:.0f}\" text-anchor=\"middle\">{}</text>\n", px(i), top + ph + 16, i + 1);
-  std::string points;
-  for (size_t i = 0; i < loss.size(); ++i) points += fmt::format("{:.1f},{:.1f} ", px(i), py(loss[i]));
-  o += fmt::format("<polyline fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\" points=\"{}\"/>\n", points);
-  for (size_t i = 0; i < loss.size(); ++i)
-    o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"#4e79a7\"><title>step {}: {:.9g}</title>"
-                     "</circle>\n",
-                     px(i), py(loss[i]), i + 1, loss[i]);
-  return o + "</svg>\n";
-}
-
 [[noreturn]] void diverged(const runtime::TrainSpec& s, int step, const std::string& what, double lr) {
   throw CheckFailed(fmt::format("check failed: training diverged at step {} of {}: {}; lr = {:g} is too large for "
                                 "this problem: try a smaller --lr",
@@ -338,7 +301,7 @@ void run_train(const TrainArgs& a) {
   }
   if (plot_path)
     write_file_atomically(*plot_path, "--plot",
-                          loss_plot_svg(fmt::format("qta train: {} on the {} backend, {}x{}, seed {}",
+                          runtime::loss_plot_svg(fmt::format("qta train: {} on the {} backend, {}x{}, seed {}",
                                                     runtime::block_name(spec.block), a.backend, cfg->rows, cfg->cols,
                                                     spec.seed),
                                         losses));

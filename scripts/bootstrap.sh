@@ -10,7 +10,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libcli11-dev libkainjow-mustache-dev nlohmann-json3-dev
   python3 python3-numpy python3-yaml ccache
-  libtinyxml2-dev lcov
+  libtinyxml2-dev lcov librsvg2-bin
   slurmctld slurmd slurm-client munge sqlite3
 )
 

@@ -67,4 +67,9 @@ using GenerateFn = void (*)(int rows, int cols, const std::filesystem::path& dir
 nlohmann::json run_sweep(const std::vector<std::pair<int, int>>& sizes, const SynthOptions& base,
                          GenerateFn generate);
 
+// area_scaling.svg of a sweep: area against the number of PEs, log-log, the whole accelerator
+// (buffers as the SRAM estimate) and the PE array alone. `rows`: sweep.json's "sizes" (fields
+// size, pes, top_with_sram_estimate_um2, array_um2).
+std::string area_scaling_svg(const nlohmann::json& rows);
+
 }  // namespace qta::synth

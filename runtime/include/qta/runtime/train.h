@@ -58,4 +58,8 @@ uint64_t step_digest(const golden::IntStepRecord& r, const Trainer& t);
 std::string first_difference(const golden::IntStepRecord& got, const Trainer& got_t, const golden::IntStepRecord& ref,
                              const Trainer& ref_t);
 
+// The loss per step (loss[0] is step 1) as an SVG line chart (qta train --plot): linear axes,
+// the loss from 0; drawn by qta::svg::line_chart.
+std::string loss_plot_svg(const std::string& title, const std::vector<double>& loss);
+
 }  // namespace qta::runtime
