@@ -1,5 +1,6 @@
 // qta: generator and verification environment for a quantized-training LoRA accelerator.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
     if (i) g_invocation += ' ';
     g_invocation += (i == 0 ? std::string("qta") : qta::utf8_escaped(argv[i]));
   }
+  // Diagnostics (every log line, errors included) on stderr, results on stdout
+  // (docs/interfaces.md section 5), for every subcommand.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("qta"));
   spdlog::set_pattern("[%l] %v");  // also for errors found while the command line is parsed
 
   CLI::App app{"qta: generate, verify, synthesize and model a quantized-training LoRA accelerator"};
