@@ -4,6 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstring>
+
 #include <algorithm>
 #include <cstdio>
 #include <atomic>
@@ -12,6 +15,7 @@
 
 #include "qta/atomic_dir.h"
 #include "qta/cli.h"
+#include "qta/staging.h"
 #include "qta/text_io.h"
 #include "test_util.h"
 
@@ -217,6 +221,79 @@ TEST(AtomicDir, ConcurrentProcessesWithoutRenameExchange) {
   ::setenv("QTA_ATOMIC_DIR_NO_EXCHANGE", "1", 1);
   concurrent_writers(scratch_dir("no_exchange"), 12, 8);
   ::unsetenv("QTA_ATOMIC_DIR_NO_EXCHANGE");
+}
+
+// Issue 28: a run stopped by a signal while it writes leaves no temporary directory, and still
+// ends by that signal. In a child process: it stages a tree (and a previous output to replace),
+// then the signal arrives mid-write.
+void expect_signal_leaves_nothing(int sig, bool with_previous) {
+  const fs::path d = scratch_dir(std::string("signal_") + ::strsignal(sig) + (with_previous ? "_replace" : ""));
+  if (with_previous) write_atomic_dir(d / "out", [](const fs::path& t) { write_output(t, "previous"); });
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(sig, SIG_DFL);  // as a shell starts a foreground command
+    AtomicDir out(d / "out");
+    write_text(out.path() / "rtl/a.v", "half");
+    write_text(out.path() / "deep/er/still/b.v", std::string(100000, 'x'));
+    ::raise(sig);
+    ::_exit(0);  // not reached: the handler re-raises with the default action
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig)
+      << "child status " << status << ", want killed by signal " << sig << " (" << ::strsignal(sig) << ")";
+  if (with_previous) {
+    EXPECT_EQ(entries(d), std::vector<std::string>{"out"});
+    EXPECT_EQ(read_text(d / "out/manifest.json"), "previous");
+  } else {
+    EXPECT_EQ(entries(d), std::vector<std::string>{}) << "left in " << d;
+  }
+}
+
+TEST(AtomicDir, SigtermMidWriteLeavesNoTemporaryDirectory) { expect_signal_leaves_nothing(SIGTERM, false); }
+TEST(AtomicDir, SigintMidWriteLeavesNoTemporaryDirectory) { expect_signal_leaves_nothing(SIGINT, false); }
+TEST(AtomicDir, SighupMidReplaceKeepsThePreviousOutput) { expect_signal_leaves_nothing(SIGHUP, true); }
+
+TEST(WriteFileAtomically, SigtermLeavesNoTemporaryFile) {
+  const fs::path d = scratch_dir("signal_file");
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGTERM, SIG_DFL);
+    // The signal arrives while the temporary file is registered: between its write and rename.
+    const int slot = staging::add(d / "x.json.tmp-test", d / "x.json", "--json");
+    write_text(d / "x.json.tmp-test", "{}");
+    ::raise(SIGTERM);
+    staging::remove(slot);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << "child status " << status;
+  EXPECT_EQ(entries(d), std::vector<std::string>{});
+}
+
+// A signal the process ignores stays ignored: the handler is installed only over the default.
+TEST(AtomicDir, AnIgnoredSignalStaysIgnored) {
+  const fs::path d = scratch_dir("signal_ignored");
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGINT, SIG_IGN);
+    write_atomic_dir(d / "out", [](const fs::path& t) {
+      write_output(t, "done");
+      ::raise(SIGINT);
+    });
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  EXPECT_EQ(read_text(d / "out/manifest.json"), "done");
 }
 
 TEST(AtomicDir, UniqueSuffixesDiffer) {
