@@ -3,12 +3,17 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "qta/cli.h"
 #include "qta/strings.h"
+#include "qta/text_io.h"
 #include "qta/version.h"
 
 namespace {
@@ -27,6 +32,21 @@ namespace {
 // 4 kB, whatever the input was (docs/interfaces.md section 5).
 std::string printable(const char* what, size_t max = 4096) {
   return qta::bounded_message(qta::utf8_escaped(what), max);
+}
+
+// An output the machine could not take (disk or quota full, file size limit, read-only
+// filesystem): the user's to fix, reported as bad input (exit 2), not as an internal error.
+bool output_refused(int error) {
+  return error == ENOSPC || error == EDQUOT || error == EFBIG || error == EROFS;
+}
+
+// The results on stdout reached it: a full disk behind `qta perf > file` is exit 2, not a
+// silent loss.
+int check_stdout(int code) {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
+  const int e = errno;
+  spdlog::error("cannot write the results to stdout: {}", std::strerror(e));
+  return code == 0 ? 2 : code;
 }
 }  // namespace
 
@@ -102,10 +122,30 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const qta::CheckFailed& e) {
     spdlog::error("{}", qta::utf8_escaped(e.what()));
-    return 1;
+    return check_stdout(1);
+  } catch (const qta::FileError& e) {
+    if (!e.writing) {
+      spdlog::critical("internal error: {}", printable(e.what()));
+      return 3;
+    }
+    // An output that could not be written (its temporary copy is already removed).
+    spdlog::error("{}", printable(e.what()));
+    return 2;
+  } catch (const std::system_error& e) {  // std::filesystem_error and fmt's write errors too
+    if (e.code().category() == std::generic_category() || e.code().category() == std::system_category()) {
+      if (output_refused(e.code().value())) {
+        if (std::ferror(stdout))  // fmt::print could not flush the results
+          spdlog::error("cannot write the results to stdout: {}", std::strerror(e.code().value()));
+        else
+          spdlog::error("{} (no output was left half-written)", printable(e.what()));
+        return 2;
+      }
+    }
+    spdlog::critical("internal error: {}", printable(e.what()));
+    return 3;
   } catch (const std::exception& e) {
     spdlog::critical("internal error: {}", printable(e.what()));
     return 3;
   }
-  return exit_code;
+  return check_stdout(exit_code);
 }

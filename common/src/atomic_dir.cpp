@@ -154,7 +154,9 @@ void write_file_atomically(const fs::path& target, std::string_view option, std:
     write_text(tmp, text);
   } catch (const FileError& e) {
     fs::remove(tmp, ec);
-    throw UsageError(fmt::format("{} {} cannot be written ({})", option, shown_path(target), e.what()));
+    // The reason alone when there is one: the temporary name means nothing to the user.
+    throw UsageError(fmt::format("{} {} cannot be written ({}); it was left as it was", option, shown_path(target),
+                                 e.error ? std::strerror(e.error) : e.what()));
   }
   {
     staging::DeferSignals defer;

@@ -1,6 +1,7 @@
 // qta::AtomicDir: complete-or-absent output directories, the replacement rule, cleanup on
 // exceptions and concurrent writers to the same target.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -294,6 +295,37 @@ TEST(AtomicDir, AnIgnoredSignalStaysIgnored) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
   EXPECT_EQ(read_text(d / "out/manifest.json"), "done");
+}
+
+// A write that fails in the staged tree (here the file size limit, as a full disk would) names
+// the output as the user gave it, with the file, and the tree is removed.
+TEST(AtomicDir, AWriteFailureNamesTheTargetAndLeavesNothing) {
+  const fs::path d = scratch_dir("efbig");
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);  // write() fails with EFBIG instead
+    const rlimit limit{4096, 4096};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    int rc = 10;
+    try {
+      AtomicDir out(d / "out", {{"manifest.json"}, "--out", "qta gen"});
+      write_text(out.path() / "rtl/small.v", "fits");
+      write_text(out.path() / "rtl/big.v", std::string(10000, 'x'));
+      rc = 11;
+    } catch (const FileError& e) {
+      const std::string want = "--out '" + (d / "out").string() + "': cannot write 'rtl/big.v': File too large";
+      rc = e.writing && e.error == EFBIG && std::string(e.what()).rfind(want, 0) == 0 ? 0 : 12;
+      if (rc) std::fprintf(stderr, "got '%s', want it to start with '%s'\n", e.what(), want.c_str());
+    }
+    ::_exit(rc);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "child status " << status << " (exit 11: no error; 12: the wrong message, printed above)";
+  EXPECT_EQ(entries(d), std::vector<std::string>{});
 }
 
 TEST(AtomicDir, UniqueSuffixesDiffer) {

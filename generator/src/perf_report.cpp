@@ -10,6 +10,7 @@
 #include "qta/golden/workloads.h"
 #include "qta/perf/perf.h"
 #include "qta/strings.h"
+#include "qta/atomic_dir.h"
 #include "qta/text_io.h"
 
 namespace qta::perf {
@@ -239,12 +240,15 @@ nlohmann::ordered_json step_report(const gen::Config& cfg, int64_t rank, const s
       util.push_back({policy_name(p), layer_util[p]});
     }
     std::filesystem::create_directories(plots_dir);
-    write_text(plots_dir / "cycles_per_step.svg",
-               bar_chart(fmt::format("RTL cycles per LoRA step, whole UNet, {}x{}, rank {}", arr.rows, arr.cols, rank),
-                         "RTL cycles", step_cats, cycles));
-    write_text(plots_dir / "utilization_per_layer.svg",
-               bar_chart(fmt::format("utilization per layer (all 8 steps), {}x{}, rank {}", arr.rows, arr.cols, rank),
-                         "MACs / (R*C*RTL cycles)", layer_cats, util));
+    // Each plot complete or not at all: a full disk is exit 2 naming --plots and the file.
+    qta::write_file_atomically(
+        plots_dir / "cycles_per_step.svg", "--plots",
+        bar_chart(fmt::format("RTL cycles per LoRA step, whole UNet, {}x{}, rank {}", arr.rows, arr.cols, rank),
+                  "RTL cycles", step_cats, cycles));
+    qta::write_file_atomically(
+        plots_dir / "utilization_per_layer.svg", "--plots",
+        bar_chart(fmt::format("utilization per layer (all 8 steps), {}x{}, rank {}", arr.rows, arr.cols, rank),
+                  "MACs / (R*C*RTL cycles)", layer_cats, util));
     fmt::print("plots: {}, {}\n", (plots_dir / "cycles_per_step.svg").string(),
                (plots_dir / "utilization_per_layer.svg").string());
   }

@@ -16,6 +16,8 @@
 // SIGINT, SIGTERM and SIGHUP leave nothing: the temporary directory is registered with
 // qta/staging.h, whose handler removes it and re-raises the signal; the lock is taken and the
 // swap done with these signals held pending, so they act before or after a commit, never in it.
+// A write that fails in the temporary directory (disk full) throws qta::FileError naming TARGET
+// (qta/text_io.h; exit 2) and the destructor removes the directory.
 #pragma once
 
 #include <filesystem>
