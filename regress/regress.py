@@ -36,6 +36,12 @@ def log(msg):
     print(msg, flush=True)
 
 
+def warn(msg):
+    """A diagnostic: on stderr, as every qta subcommand's (the progress and report lines are
+    the runner's results, on stdout)."""
+    print(f"[warning] {msg}", file=sys.stderr, flush=True)
+
+
 def parse_args(argv):
     src_default = os.path.dirname(HERE)
     ap = argparse.ArgumentParser(prog="qta regress", description=__doc__.split("\n\n")[0],
@@ -355,7 +361,7 @@ class Run:
             built = planmod.read_tests_file(path)
             diff = sorted(set(built) ^ set(self.tests))
             if diff:
-                log(f"warning: the {cfg} bench's tests differ from verif/tb's declarations: {', '.join(diff)}")
+                warn(f"the {cfg} bench's tests differ from verif/tb's declarations: {', '.join(diff)}")
 
     def benchmark(self, specs):
         log(f"benchmark: {len(specs)} jobs serially, then with {max(2, self.workers)} workers")

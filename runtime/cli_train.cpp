@@ -4,7 +4,6 @@
 // compute the same thing (compare them with diff); logs and progress go to stderr.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -156,17 +155,8 @@ double cpu_seconds() {
 }
 
 void run_train(const TrainArgs& a) {
-  // Everything but the results goes to stderr, so two backends' stdout compare with diff.
-  auto err_logger = spdlog::stderr_color_mt("qta-train-" + unique_suffix());
-  err_logger->set_pattern("[%l] %v");
-  err_logger->set_level(spdlog::get_level());
-  const auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(err_logger);
-  struct Restore {
-    std::shared_ptr<spdlog::logger> l;
-    ~Restore() { spdlog::set_default_logger(l); }
-  } restore{previous};
-
+  // Everything but the results goes to stderr (main() logs there), so two backends' stdout
+  // compare with diff.
   const gen::Config cfg = gen::config_from_flags(a.config_file, a.fields);
   const runtime::TrainSpec spec = spec_from(a, cfg);
   const std::string cfg_name =

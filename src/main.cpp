@@ -1,13 +1,19 @@
 // qta: generator and verification environment for a quantized-training LoRA accelerator.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "qta/cli.h"
 #include "qta/strings.h"
+#include "qta/text_io.h"
 #include "qta/version.h"
 
 namespace {
@@ -27,6 +33,21 @@ namespace {
 std::string printable(const char* what, size_t max = 4096) {
   return qta::bounded_message(qta::utf8_escaped(what), max);
 }
+
+// An output the machine could not take (disk or quota full, file size limit, read-only
+// filesystem): the user's to fix, reported as bad input (exit 2), not as an internal error.
+bool output_refused(int error) {
+  return error == ENOSPC || error == EDQUOT || error == EFBIG || error == EROFS;
+}
+
+// The results on stdout reached it: a full disk behind `qta perf > file` is exit 2, not a
+// silent loss.
+int check_stdout(int code) {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
+  const int e = errno;
+  spdlog::error("cannot write the results to stdout: {}", std::strerror(e));
+  return code == 0 ? 2 : code;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -36,6 +57,9 @@ int main(int argc, char** argv) {
     if (i) g_invocation += ' ';
     g_invocation += (i == 0 ? std::string("qta") : qta::utf8_escaped(argv[i]));
   }
+  // Diagnostics (every log line, errors included) on stderr, results on stdout
+  // (docs/interfaces.md section 5), for every subcommand.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("qta"));
   spdlog::set_pattern("[%l] %v");  // also for errors found while the command line is parsed
 
   CLI::App app{"qta: generate, verify, synthesize and model a quantized-training LoRA accelerator"};
@@ -99,10 +123,30 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const qta::CheckFailed& e) {
     spdlog::error("{}", qta::utf8_escaped(e.what()));
-    return 1;
+    return check_stdout(1);
+  } catch (const qta::FileError& e) {
+    if (!e.writing) {
+      spdlog::critical("internal error: {}", printable(e.what()));
+      return 3;
+    }
+    // An output that could not be written (its temporary copy is already removed).
+    spdlog::error("{}", printable(e.what()));
+    return 2;
+  } catch (const std::system_error& e) {  // std::filesystem_error and fmt's write errors too
+    if (e.code().category() == std::generic_category() || e.code().category() == std::system_category()) {
+      if (output_refused(e.code().value())) {
+        if (std::ferror(stdout))  // fmt::print could not flush the results
+          spdlog::error("cannot write the results to stdout: {}", std::strerror(e.code().value()));
+        else
+          spdlog::error("{} (no output was left half-written)", printable(e.what()));
+        return 2;
+      }
+    }
+    spdlog::critical("internal error: {}", printable(e.what()));
+    return 3;
   } catch (const std::exception& e) {
     spdlog::critical("internal error: {}", printable(e.what()));
     return 3;
   }
-  return exit_code;
+  return check_stdout(exit_code);
 }

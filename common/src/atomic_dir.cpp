@@ -19,6 +19,7 @@
 #include "qta/cli.h"
 #include "qta/hash.h"
 #include "qta/paths.h"
+#include "qta/staging.h"
 #include "qta/text_io.h"
 
 namespace qta {
@@ -144,14 +145,23 @@ std::string unique_suffix() {
 
 void write_file_atomically(const fs::path& target, std::string_view option, std::string_view text) {
   const fs::path tmp = target.string() + ".tmp-" + unique_suffix();
+  struct Registered {
+    int slot;
+    ~Registered() { staging::remove(slot); }
+  } registered{staging::add(fs::absolute(tmp), target, option)};
   std::error_code ec;
   try {
     write_text(tmp, text);
   } catch (const FileError& e) {
     fs::remove(tmp, ec);
-    throw UsageError(fmt::format("{} {} cannot be written ({})", option, shown_path(target), e.what()));
+    // The reason alone when there is one: the temporary name means nothing to the user.
+    throw UsageError(fmt::format("{} {} cannot be written ({}); it was left as it was", option, shown_path(target),
+                                 e.error ? std::strerror(e.error) : e.what()));
   }
-  fs::rename(tmp, target, ec);
+  {
+    staging::DeferSignals defer;
+    fs::rename(tmp, target, ec);
+  }
   if (ec) {
     fs::remove(tmp, ec);
     throw UsageError(fmt::format("{} {} cannot be written ({})", option, shown_path(target), ec.message()));
@@ -175,6 +185,7 @@ fs::path check_atomic_target(const fs::path& target_in, const AtomicDirOptions& 
   // Under the lock: a writer swapping by two renames (no RENAME_EXCHANGE) briefly leaves the
   // target half-way (gone, or seen as a directory whose manifest is gone), which an unlocked
   // check would take for a directory that is not ours.
+  staging::DeferSignals defer;  // a signal while the lock is held would leave TARGET.lock
   DirLock lock(target);
   if (!is_replaceable(target, options)) throw UsageError(refusal(target, options));
   return target;
@@ -184,8 +195,10 @@ AtomicDir::AtomicDir(fs::path target, AtomicDirOptions options) : options_(std::
   target_ = check_atomic_target(target, options_);
   for (int attempt = 0; attempt < 100; ++attempt) {
     const fs::path candidate = sibling(target_, ".tmp-" + unique_suffix());
+    staging::DeferSignals defer;  // registered as soon as it exists
     if (::mkdir(candidate.c_str(), 0755) == 0) {
       tmp_ = candidate;
+      staging_slot_ = staging::add(tmp_, target_, options_.label);
       return;
     }
     if (errno != EEXIST)
@@ -197,18 +210,27 @@ AtomicDir::AtomicDir(fs::path target, AtomicDirOptions options) : options_(std::
 
 AtomicDir::~AtomicDir() {
   if (!done_ && !tmp_.empty()) remove_quietly(tmp_);
+  staging::remove(staging_slot_);
 }
 
 void AtomicDir::commit() {
   if (done_) throw std::logic_error("AtomicDir::commit: '" + target_.string() + "' already committed");
   fs::path previous;
+  int previous_slot = -1;
   {
+    staging::DeferSignals defer;  // the lock and the swap run to their end; a signal acts after
     DirLock lock(target_);
     if (!is_replaceable(target_, options_)) throw UsageError(refusal(target_, options_));
     previous = swap_into(tmp_, target_);
     done_ = true;
+    // After an exchange tmp_ holds the previous output, still registered (removed on a signal);
+    // after the two-rename fallback the previous output is elsewhere: registered too.
+    if (!previous.empty() && previous != tmp_) previous_slot = staging::add(previous, target_, options_.label);
   }
   if (!previous.empty()) remove_quietly(previous);  // after the lock: other writers need not wait
+  staging::remove(previous_slot);
+  staging::remove(staging_slot_);
+  staging_slot_ = -1;
 }
 
 bool AtomicDir::keep_as(const fs::path& dir_in) {
@@ -216,13 +238,20 @@ bool AtomicDir::keep_as(const fs::path& dir_in) {
   fs::path previous;
   try {
     const fs::path dir = normalized(dir_in);
+    staging::DeferSignals defer;
     DirLock lock(dir);
     previous = swap_into(tmp_, dir);
     done_ = true;
+    if (previous.empty() || previous != tmp_) {  // tmp_ is now `dir` itself, or gone: kept
+      staging::remove(staging_slot_);
+      staging_slot_ = -1;
+    }
   } catch (const std::exception&) {
     return false;
   }
   if (!previous.empty()) remove_quietly(previous);
+  staging::remove(staging_slot_);
+  staging_slot_ = -1;
   return true;
 }
 

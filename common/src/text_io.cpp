@@ -10,6 +10,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "qta/staging.h"
+
 namespace qta {
 
 namespace fs = std::filesystem;
@@ -18,6 +20,15 @@ namespace {
 
 [[noreturn]] void fail(const char* verb, const fs::path& p, const std::string& reason) {
   throw FileError(p, std::string("cannot ") + verb + " '" + p.string() + "': " + reason);
+}
+
+// A write that failed: named as the output the user gave when P is inside a staging directory
+// (that directory is removed as the error unwinds, the output stays as it was).
+[[noreturn]] void fail_write(const fs::path& p, int error, const std::string& reason) {
+  if (auto staged = staging::describe_staged(p))
+    throw FileError(p, *staged + ": " + reason + "; the output was left as it was, nothing partial remains", true,
+                    error);
+  throw FileError(p, "cannot write '" + p.string() + "': " + reason, true, error);
 }
 
 // Closes the descriptor on every path out of the function.
@@ -55,24 +66,36 @@ void write_text(const fs::path& p, std::string_view text) {
   if (p.has_parent_path()) {
     std::error_code ec;
     fs::create_directories(p.parent_path(), ec);
-    if (ec) fail("write", p, "cannot create its directory '" + p.parent_path().string() + "': " + ec.message());
+    if (ec)
+      fail_write(p, ec.value(), "cannot create its directory '" + p.parent_path().string() + "': " + ec.message());
   }
   Fd out{::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-  if (out.fd < 0) fail("write", p, std::strerror(errno));
+  if (out.fd < 0) {
+    const int e = errno;
+    fail_write(p, e, std::strerror(e));
+  }
+  struct stat st {};
+  const bool regular = ::fstat(out.fd, &st) == 0 && S_ISREG(st.st_mode);  // never unlink /dev/full
   const char* data = text.data();
   size_t left = text.size();
   while (left > 0) {
     const ssize_t n = ::write(out.fd, data, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("write", p, std::strerror(errno));
+      const int e = errno;
+      if (regular) ::unlink(p.c_str());  // no half-written file
+      fail_write(p, e, std::strerror(e));
     }
     data += n;
     left -= static_cast<size_t>(n);
   }
   const int fd = out.fd;
   out.fd = -1;
-  if (::close(fd) != 0) fail("write", p, std::strerror(errno));
+  if (::close(fd) != 0) {
+    const int e = errno;
+    if (regular) ::unlink(p.c_str());
+    fail_write(p, e, std::strerror(e));
+  }
 }
 
 std::string tail_lines(const fs::path& p, int lines, std::string_view indent) {

@@ -1,8 +1,12 @@
 // qta::AtomicDir: complete-or-absent output directories, the replacement rule, cleanup on
 // exceptions and concurrent writers to the same target.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <cstring>
 
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +16,7 @@
 
 #include "qta/atomic_dir.h"
 #include "qta/cli.h"
+#include "qta/staging.h"
 #include "qta/text_io.h"
 #include "test_util.h"
 
@@ -217,6 +222,110 @@ TEST(AtomicDir, ConcurrentProcessesWithoutRenameExchange) {
   ::setenv("QTA_ATOMIC_DIR_NO_EXCHANGE", "1", 1);
   concurrent_writers(scratch_dir("no_exchange"), 12, 8);
   ::unsetenv("QTA_ATOMIC_DIR_NO_EXCHANGE");
+}
+
+// Issue 28: a run stopped by a signal while it writes leaves no temporary directory, and still
+// ends by that signal. In a child process: it stages a tree (and a previous output to replace),
+// then the signal arrives mid-write.
+void expect_signal_leaves_nothing(int sig, bool with_previous) {
+  const fs::path d = scratch_dir(std::string("signal_") + ::strsignal(sig) + (with_previous ? "_replace" : ""));
+  if (with_previous) write_atomic_dir(d / "out", [](const fs::path& t) { write_output(t, "previous"); });
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(sig, SIG_DFL);  // as a shell starts a foreground command
+    AtomicDir out(d / "out");
+    write_text(out.path() / "rtl/a.v", "half");
+    write_text(out.path() / "deep/er/still/b.v", std::string(100000, 'x'));
+    ::raise(sig);
+    ::_exit(0);  // not reached: the handler re-raises with the default action
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig)
+      << "child status " << status << ", want killed by signal " << sig << " (" << ::strsignal(sig) << ")";
+  if (with_previous) {
+    EXPECT_EQ(entries(d), std::vector<std::string>{"out"});
+    EXPECT_EQ(read_text(d / "out/manifest.json"), "previous");
+  } else {
+    EXPECT_EQ(entries(d), std::vector<std::string>{}) << "left in " << d;
+  }
+}
+
+TEST(AtomicDir, SigtermMidWriteLeavesNoTemporaryDirectory) { expect_signal_leaves_nothing(SIGTERM, false); }
+TEST(AtomicDir, SigintMidWriteLeavesNoTemporaryDirectory) { expect_signal_leaves_nothing(SIGINT, false); }
+TEST(AtomicDir, SighupMidReplaceKeepsThePreviousOutput) { expect_signal_leaves_nothing(SIGHUP, true); }
+
+TEST(WriteFileAtomically, SigtermLeavesNoTemporaryFile) {
+  const fs::path d = scratch_dir("signal_file");
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGTERM, SIG_DFL);
+    // The signal arrives while the temporary file is registered: between its write and rename.
+    const int slot = staging::add(d / "x.json.tmp-test", d / "x.json", "--json");
+    write_text(d / "x.json.tmp-test", "{}");
+    ::raise(SIGTERM);
+    staging::remove(slot);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << "child status " << status;
+  EXPECT_EQ(entries(d), std::vector<std::string>{});
+}
+
+// A signal the process ignores stays ignored: the handler is installed only over the default.
+TEST(AtomicDir, AnIgnoredSignalStaysIgnored) {
+  const fs::path d = scratch_dir("signal_ignored");
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGINT, SIG_IGN);
+    write_atomic_dir(d / "out", [](const fs::path& t) {
+      write_output(t, "done");
+      ::raise(SIGINT);
+    });
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  EXPECT_EQ(read_text(d / "out/manifest.json"), "done");
+}
+
+// A write that fails in the staged tree (here the file size limit, as a full disk would) names
+// the output as the user gave it, with the file, and the tree is removed.
+TEST(AtomicDir, AWriteFailureNamesTheTargetAndLeavesNothing) {
+  const fs::path d = scratch_dir("efbig");
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);  // write() fails with EFBIG instead
+    const rlimit limit{4096, 4096};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    int rc = 10;
+    try {
+      AtomicDir out(d / "out", {{"manifest.json"}, "--out", "qta gen"});
+      write_text(out.path() / "rtl/small.v", "fits");
+      write_text(out.path() / "rtl/big.v", std::string(10000, 'x'));
+      rc = 11;
+    } catch (const FileError& e) {
+      const std::string want = "--out '" + (d / "out").string() + "': cannot write 'rtl/big.v': File too large";
+      rc = e.writing && e.error == EFBIG && std::string(e.what()).rfind(want, 0) == 0 ? 0 : 12;
+      if (rc) std::fprintf(stderr, "got '%s', want it to start with '%s'\n", e.what(), want.c_str());
+    }
+    ::_exit(rc);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "child status " << status << " (exit 11: no error; 12: the wrong message, printed above)";
+  EXPECT_EQ(entries(d), std::vector<std::string>{});
 }
 
 TEST(AtomicDir, UniqueSuffixesDiffer) {

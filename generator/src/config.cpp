@@ -141,8 +141,9 @@ void check_groups(const char* field, int groups, const char* dim_name, int dim, 
                      groups));
 }
 
-void check_depth(const char* field, int64_t depth, int64_t min_depth, int banks) {
-  check_range(field, depth, min_depth, kMaxDepth, " (the minimum holds one tile)");
+// `min_source` says where the minimum comes from, e.g. "rows * cols = 8 * 8".
+void check_depth(const char* field, int64_t depth, int64_t min_depth, const std::string& min_source, int banks) {
+  check_range(field, depth, min_depth, kMaxDepth, fmt::format(" (at least {} = {}: one tile)", min_source, min_depth));
   if (depth % banks != 0)
     fail(fmt::format("field '{}' = {} is not a multiple of banks = {}; valid: depths that are multiples of banks",
                      field, depth, banks));
@@ -288,9 +289,11 @@ Config Config::validate(ConfigFields c) {
   if (c.input_depth == kDerived) c.input_depth = default_input_depth(c.rows, c.cols);
   if (c.weight_depth == kDerived) c.weight_depth = default_weight_depth(c.rows, c.cols);
   if (c.output_depth == kDerived) c.output_depth = default_output_depth(c.rows, c.cols);
-  check_depth("input_depth", c.input_depth, min_input_depth(c.rows, c.cols), c.banks);
-  check_depth("weight_depth", c.weight_depth, min_weight_depth(c.rows, c.cols), c.banks);
-  check_depth("output_depth", c.output_depth, min_output_depth(c.rows, c.cols), c.banks);
+  const std::string tile = fmt::format("rows * cols = {} * {}", c.rows, c.cols);
+  check_depth("input_depth", c.input_depth, min_input_depth(c.rows, c.cols), tile, c.banks);
+  check_depth("weight_depth", c.weight_depth, min_weight_depth(c.rows, c.cols), tile, c.banks);
+  check_depth("output_depth", c.output_depth, min_output_depth(c.rows, c.cols),
+              fmt::format("2 * rows * cols = 2 * {} * {}", c.rows, c.cols), c.banks);
   return Config(std::move(c), 0);
 }
 

@@ -28,8 +28,9 @@ expect rows_0        "'rows'|= 0|1..128"               --rows 0
 expect cols_1000     "'cols'|= 1000|1..128"            --cols 1000
 expect width_3       "'data_width'|= 3|4..16"          --data-width 3
 expect acc_small     "'acc_width'|= 12|16..32"         --acc-width 12
-expect buffer_small  "'input_depth'|= 32|64.."         --input-depth 32
-expect out_small     "'output_depth'|= 100|128.."      --output-depth 100
+expect buffer_small  "'input_depth'|= 32|64..|at least rows * cols = 8 * 8 = 64"            --input-depth 32
+expect out_small     "'output_depth'|= 100|128..|at least 2 * rows * cols = 2 * 8 * 8 = 128" --output-depth 100
+expect buffer_4x16   "'weight_depth'|= 60|64..|at least rows * cols = 4 * 16 = 64"           --rows 4 --cols 16 --weight-depth 60
 expect banks_3       "'banks'|= 3|power of two"        --banks 3
 expect depth_banks   "'weight_depth'|4097|multiple of banks" --weight-depth 4097 --banks 2
 expect typo_flag     "'rounding'|\"rnd\"|rne, sr, both" --rounding rnd

@@ -8,8 +8,8 @@
 namespace qta::golden {
 
 void AttentionShape::validate() const {
-  LoraShape{tokens, d_model, d_model, rank, alpha}.validate();
-  LoraShape{ctx_tokens, d_ctx, d_model, rank, alpha}.validate();
+  LoraShape{tokens, d_model, d_model, rank, alpha}.validate({"--d-model", "--d-model"});
+  LoraShape{ctx_tokens, d_ctx, d_model, rank, alpha}.validate({"--d-ctx", "--d-model"});
   if (heads < 1 || heads > d_model || d_model % heads != 0)
     throw UsageError(fmt::format("heads = {} must divide d_model = {}; valid: a divisor of d_model", heads, d_model));
 }

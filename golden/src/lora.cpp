@@ -1,6 +1,7 @@
 #include "qta/golden/lora.h"
 
 #include <cmath>
+#include <string_view>
 #include <fmt/format.h>
 
 #include "qta/cli.h"
@@ -14,11 +15,21 @@ void require_range(const char* field, int64_t value, int64_t lo, int64_t hi) {
 }
 }  // namespace
 
-void LoraShape::validate() const {
+void LoraShape::validate(const LoraShapeNames& names) const {
   require_range("tokens", tokens, 1, kMaxLoraDim);
   require_range("d_in", d_in, 1, kMaxLoraDim);
   require_range("d_out", d_out, 1, kMaxLoraDim);
-  require_range("rank", rank, 1, std::min(d_in, d_out));
+  if (rank < 1 || rank > std::min(d_in, d_out)) {
+    // The upper limit comes from the widths: name the one (or both) that sets it.
+    const bool one_name = std::string_view(names.d_in) == names.d_out;  // attention: d_model twice
+    const std::string source = one_name       ? fmt::format("{} = {}", names.d_in, d_in)
+                               : d_in == d_out ? fmt::format("{} = {} = {}", names.d_in, names.d_out, d_in)
+                               : d_in < d_out  ? fmt::format("{} = {}", names.d_in, d_in)
+                                               : fmt::format("{} = {}", names.d_out, d_out);
+    throw UsageError(fmt::format("rank = {} is out of range; valid: 1..{} (at most {}{})", rank, std::min(d_in, d_out),
+                                 source,
+                                 one_name ? "" : fmt::format(", the smaller of {} and {}", names.d_in, names.d_out)));
+  }
   if (!(alpha >= kMinAlpha && alpha <= kMaxAlpha))
     throw UsageError(fmt::format("alpha = {} is out of range; valid: {:g}..{:g} (s = alpha / rank)", alpha, kMinAlpha,
                                  kMaxAlpha));

@@ -1,7 +1,6 @@
 #include "qta/golden/npy.h"
 
 #include <fmt/format.h>
-#include <fstream>
 
 #include "qta/cli.h"
 #include "qta/text_io.h"
@@ -23,13 +22,13 @@ std::string npy_header(const std::string& descr, int64_t rows, int64_t cols) {
 }
 
 namespace {
+// Through write_text: a full disk is a FileError naming the dump directory (exit 2), not an
+// internal error, and leaves no partial file.
 template <class T>
 void write_raw(const fs::path& file, const std::string& descr, int64_t rows, int64_t cols, const std::vector<T>& v) {
-  std::ofstream os(file, std::ios::binary);
-  if (!os) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
-  os << npy_header(descr, rows, cols);
-  os.write(reinterpret_cast<const char*>(v.data()), std::streamsize(v.size() * sizeof(T)));  // x86-64: little-endian
-  if (!os) throw std::runtime_error(fmt::format("write failed: {}", file.string()));
+  std::string bytes = npy_header(descr, rows, cols);
+  bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));  // x86-64: little-endian
+  write_text(file, bytes);
 }
 }  // namespace
 

@@ -117,12 +117,34 @@ TEST(LoraShape, BadShapesNameTheFieldAndTheValidRange) {
     }
     return std::string("no error");
   };
-  EXPECT_EQ(message({64, 32, 48, 0, 4}), "rank = 0 is out of range; valid: 1..32");
-  EXPECT_EQ(message({64, 32, 48, 33, 4}), "rank = 33 is out of range; valid: 1..32");
+  // The rank's upper limit comes from the widths: the message names the one that sets it.
+  EXPECT_EQ(message({64, 32, 48, 0, 4}),
+            "rank = 0 is out of range; valid: 1..32 (at most --d-in = 32, the smaller of --d-in and --d-out)");
+  EXPECT_EQ(message({64, 32, 48, 33, 4}),
+            "rank = 33 is out of range; valid: 1..32 (at most --d-in = 32, the smaller of --d-in and --d-out)");
+  EXPECT_EQ(message({64, 8, 3, 4, 4}),
+            "rank = 4 is out of range; valid: 1..3 (at most --d-out = 3, the smaller of --d-in and --d-out)");
+  EXPECT_EQ(message({64, 3, 3, 4, 4}),
+            "rank = 4 is out of range; valid: 1..3 (at most --d-in = --d-out = 3, the smaller of --d-in and --d-out)");
   EXPECT_EQ(message({0, 32, 48, 4, 4}), "tokens = 0 is out of range; valid: 1..65536");
   EXPECT_EQ(message({64, 0, 48, 4, 4}), "d_in = 0 is out of range; valid: 1..65536");
   EXPECT_NE(message({64, 32, 48, 4, -1}).find("alpha = -1"), std::string::npos);
   EXPECT_EQ(message({64, 32, 48, 4, 4}), "no error");
+}
+
+TEST(AttentionShape, RankLimitNamesTheWidthThatSetsIt) {
+  auto message = [](AttentionShape s) {
+    try {
+      s.validate();
+    } catch (const qta::UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // {tokens, d_model, ctx_tokens, d_ctx, heads, rank, alpha}
+  EXPECT_EQ(message({16, 8, 77, 48, 2, 9, 4}), "rank = 9 is out of range; valid: 1..8 (at most --d-model = 8)");
+  EXPECT_EQ(message({16, 32, 77, 6, 2, 7, 4}),
+            "rank = 7 is out of range; valid: 1..6 (at most --d-ctx = 6, the smaller of --d-ctx and --d-model)");
 }
 
 TEST(Attention, QuantizedBlockTracksFp32AndRunsEveryProjectionAndHead) {

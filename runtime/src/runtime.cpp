@@ -86,8 +86,9 @@ GemmPlan plan_gemm(const std::string& name, int64_t m, int64_t n, int64_t k, con
   if (k > cfg.max_k())
     throw UsageError(fmt::format(
         "GEMM {}: K = {} cannot run even after splitting: its exact int32 sum may exceed the {}-bit accumulator at "
-        "q = {} (valid: K <= {}; splitting K into partial sums does not make the logical result fit)",
-        name, k, cfg->acc_width, cfg->data_width, cfg.max_k()));
+        "q = {} (valid: K <= {} = (2^(acc_width - 1) - 1) / (2^(data_width - 1) - 1)^2 with acc_width = {} and "
+        "data_width = {} of the configuration; splitting K into partial sums does not make the logical result fit)",
+        name, k, cfg->acc_width, cfg->data_width, cfg.max_k(), cfg->acc_width, cfg->data_width));
   if (fits_buffers(m, n, k, cfg)) {
     p.mt = m;
     p.nt = n;

@@ -84,6 +84,10 @@ TEST(Plan, KBeyondTheAccumulatorBoundIsRefusedEvenAfterSplitting) {
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("fwd_xw: K = 32 cannot run even after splitting"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("K <= 2"), std::string::npos) << e.what();
+    // The limit names the configuration's fields it comes from (issue 28).
+    EXPECT_NE(std::string(e.what()).find("with acc_width = 16 and data_width = 8 of the configuration"),
+              std::string::npos)
+        << e.what();
   }
 }
 

@@ -61,6 +61,8 @@ PY
   rounding_mismatch) expect 2 "--bwd-rounding = sr needs a rounding mode" "$qta" train --backend rtl --config wide16 ;;
   divergence) expect 1 "training diverged at step" "$qta" train --backend golden --lr 1e30 --steps 5 ;;
   shape_flag_of_other_block) expect 2 "--d-in and --d-out shape a LoRA layer" "$qta" train --block attention --d-in 8 ;;
+  # A limit derived from another flag names it (issue 28).
+  attention_rank_names_d_ctx) expect 2 "rank = 7 is out of range; valid: 1..6 (at most --d-ctx = 6" "$qta" train --block attention --d-ctx 6 --rank 7 ;;
   bad_steps) expect 2 "--steps = 0 is out of range; valid: 1..1000000" "$qta" train --steps 0 ;;
   *) fail "unknown case" ;;
 esac

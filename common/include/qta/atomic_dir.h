@@ -12,6 +12,12 @@
 // tree after releasing the lock and unlinks the lock file before unlocking it (a waiter that
 // then finds its lock file unlinked retries on a fresh one). A crash inside commit() can leave
 // `TARGET.lock` (an empty file, harmless: the next writer reuses it) or `TARGET.tmp-*`.
+//
+// SIGINT, SIGTERM and SIGHUP leave nothing: the temporary directory is registered with
+// qta/staging.h, whose handler removes it and re-raises the signal; the lock is taken and the
+// swap done with these signals held pending, so they act before or after a commit, never in it.
+// A write that fails in the temporary directory (disk full) throws qta::FileError naming TARGET
+// (qta/text_io.h; exit 2) and the destructor removes the directory.
 #pragma once
 
 #include <filesystem>
@@ -67,6 +73,7 @@ class AtomicDir {
   std::filesystem::path target_, tmp_;
   AtomicDirOptions options_;
   bool done_ = false;
+  int staging_slot_ = -1;  // qta/staging.h: removed on SIGINT/SIGTERM/SIGHUP
 };
 
 // The checks of the constructor without creating anything, for a caller that wants them before
@@ -90,7 +97,8 @@ std::string unique_suffix();
 
 // One output file that appears complete or not at all: written beside `target`, then renamed
 // over it. `option` names where the path came from (e.g. "--json"); a failure is a UsageError
-// naming it, the path and the reason, and leaves neither a temporary nor a partial file. The
+// naming it, the path and the reason, and leaves neither a temporary nor a partial file (nor on
+// SIGINT/SIGTERM/SIGHUP, qta/staging.h). The
 // caller checks the path first (check_output_file in qta/paths.h), before the work.
 void write_file_atomically(const std::filesystem::path& target, std::string_view option, std::string_view text);
 

@@ -1,9 +1,12 @@
 // Shared conventions of the qta command line.
 //
 // Exit codes: 0 success, 1 a check failed (a mismatch, a failing test, a tool that
-// reported an error), 2 bad input (invalid parameter, malformed file, missing path).
+// reported an error), 2 bad input (invalid parameter, malformed file or template, missing path,
+// an output that cannot be written: disk full), 3 internal error (a bug); a run stopped by a
+// signal ends by it (128+N in a shell). The table: common/README.md.
 // Every subcommand throws qta::UsageError for bad input; main() turns it into exit 2
-// with the message on stderr, so messages are written once, in one place.
+// with the message on stderr, so messages are written once, in one place. Every log line goes
+// to stderr, results to stdout.
 #pragma once
 
 #include <stdexcept>

@@ -15,6 +15,13 @@ namespace qta::golden {
 inline constexpr int64_t kMaxLoraDim = int64_t{1} << 16;
 inline constexpr double kMinAlpha = 1e-6, kMaxAlpha = 1e6;
 
+// How messages name a LoRA layer's widths: the flags that set them (qta golden, qta train
+// --block lora); the attention block passes its own (--d-model, --d-ctx).
+struct LoraShapeNames {
+  const char* d_in = "--d-in";
+  const char* d_out = "--d-out";
+};
+
 struct LoraShape {
   int64_t tokens = 64;  // N, rows of X
   int64_t d_in = 32;
@@ -22,8 +29,9 @@ struct LoraShape {
   int64_t rank = 4;
   double alpha = 4;     // LoRA scaling numerator; s = alpha / rank
   double s() const { return alpha / double(rank); }
-  // Throws qta::UsageError naming the bad field, its value and the valid range.
-  void validate() const;
+  // Throws qta::UsageError naming the bad field, its value and the valid range; a limit derived
+  // from another field (rank <= min(d_in, d_out)) names that field as `names` gives it.
+  void validate(const LoraShapeNames& names = {}) const;
 };
 
 struct LoraParams {
