@@ -9,6 +9,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include "qta/cli.h"
 #include "qta/hash.h"
@@ -548,6 +549,22 @@ json host_if_template_values(const HostIf& h, const Config& c) {
     regs.push_back(rr);
     if (!r.role.empty()) v[r.role + "_word"] = r.offset / 4;
   }
+  // The AXI4-Lite slave's wires, named from the slave's side: the one list qta_host_if's port
+  // list, qta_top's port list and qta_top's instance of qta_host_if are rendered from.
+  json axil = json::array();
+  const std::string addr = fmt::format("[{}:0] ", h.addr_bits - 1);
+  for (const auto& [name, in, range] : std::vector<std::tuple<std::string, bool, std::string>>{
+           {"awvalid", true, ""},        {"awready", false, ""},  {"awaddr", true, addr}, {"awprot", true, "[2:0] "},
+           {"wvalid", true, ""},         {"wready", false, ""},   {"wdata", true, "[31:0] "}, {"wstrb", true, "[3:0] "},
+           {"bvalid", false, ""},        {"bready", true, ""},    {"bresp", false, "[1:0] "},
+           {"arvalid", true, ""},        {"arready", false, ""},  {"araddr", true, addr}, {"arprot", true, "[2:0] "},
+           {"rvalid", false, ""},        {"rready", true, ""},    {"rdata", false, "[31:0] "}, {"rresp", false, "[1:0] "}}) {
+    json p;
+    p["port"] = fmt::format("s_axil_{}_{}", name, in ? "i" : "o");
+    p["decl"] = fmt::format("{} wire {}", in ? "input " : "output", range);
+    axil.push_back(p);
+  }
+  v["axil_ports"] = axil;
   v["registers"] = regs;
   v["rw_fields"] = storage;
   v["w1c_fields"] = w1c;

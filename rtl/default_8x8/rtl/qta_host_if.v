@@ -3,7 +3,7 @@
 // command: qta gen --config generator/configs/default_8x8.json --out rtl/default_8x8
 // config: {"rows":8,"cols":8,"data_width":8,"acc_width":32,"input_depth":4096,"weight_depth":4096,"output_depth":8192,"banks":1,"queue_depth":4,"col_groups":4,"row_groups":2,"requant_lanes":8,"dataflows":"both","rounding":"both","mutation":"none"}
 // qta_host_if: the host interface of qta_top, an AXI4-Lite slave of 32-bit registers, rendered
-// from hostif/host_if.json (qta_host_if version 1, hash 0x36DB); the register
+// from hostif/host_if.json (qta_host_if version 1, hash 0x9F38); the register
 // table is docs/host_if.md.
 //   - DESC_* words stage a descriptor; a write to DOORBELL queues the staged fields, packed as
 //     the description lists them (DESC_W bits), on desc_o. While the queue is full
@@ -20,7 +20,6 @@
 // write to a read-only or unmapped word, or a read of a write-only or unmapped word, gets SLVERR
 // and changes nothing. AxPROT is ignored; WSTRB masks the bytes of RW and W1C registers.
 module qta_host_if #(
-  parameter integer ADDR_W      = 8,
   parameter integer DESC_W      = 293,
   parameter integer CPL_W       = 213,
   parameter integer QUEUE_DEPTH = 4,
@@ -29,26 +28,26 @@ module qta_host_if #(
 ) (
   input  wire              clk_i,
   input  wire              rst_ni,
-  // AXI4-Lite slave
-  input  wire              s_axil_awvalid_i,
-  output wire              s_axil_awready_o,
-  input  wire [ADDR_W-1:0] s_axil_awaddr_i,
-  input  wire [2:0]        s_axil_awprot_i,
-  input  wire              s_axil_wvalid_i,
-  output wire              s_axil_wready_o,
-  input  wire [31:0]       s_axil_wdata_i,
-  input  wire [3:0]        s_axil_wstrb_i,
-  output wire              s_axil_bvalid_o,
-  input  wire              s_axil_bready_i,
-  output wire [1:0]        s_axil_bresp_o,
-  input  wire              s_axil_arvalid_i,
-  output wire              s_axil_arready_o,
-  input  wire [ADDR_W-1:0] s_axil_araddr_i,
-  input  wire [2:0]        s_axil_arprot_i,
-  output wire              s_axil_rvalid_o,
-  input  wire              s_axil_rready_i,
-  output wire [31:0]       s_axil_rdata_o,
-  output wire [1:0]        s_axil_rresp_o,
+  // AXI4-Lite slave (the list is the generator's: generator/src/host_if.cpp)
+  input  wire s_axil_awvalid_i,
+  output wire s_axil_awready_o,
+  input  wire [7:0] s_axil_awaddr_i,
+  input  wire [2:0] s_axil_awprot_i,
+  input  wire s_axil_wvalid_i,
+  output wire s_axil_wready_o,
+  input  wire [31:0] s_axil_wdata_i,
+  input  wire [3:0] s_axil_wstrb_i,
+  output wire s_axil_bvalid_o,
+  input  wire s_axil_bready_i,
+  output wire [1:0] s_axil_bresp_o,
+  input  wire s_axil_arvalid_i,
+  output wire s_axil_arready_o,
+  input  wire [7:0] s_axil_araddr_i,
+  input  wire [2:0] s_axil_arprot_i,
+  output wire s_axil_rvalid_o,
+  input  wire s_axil_rready_i,
+  output wire [31:0] s_axil_rdata_o,
+  output wire [1:0] s_axil_rresp_o,
   // Descriptors to the queue
   output wire              desc_valid_o,
   input  wire              desc_ready_i,
@@ -71,7 +70,8 @@ module qta_host_if #(
   input  wire [32-1:0] busy_pe_count_hi_i,
   output wire              irq_o
 );
-  localparam integer WB = ADDR_W - 2;  // word address bits
+  localparam integer ADDR_W = 8;  // AXI4-Lite byte address bits (hostif/host_if.json)
+  localparam integer WB = ADDR_W - 2;                 // word address bits
   localparam [1:0] OKAY = 2'b00, SLVERR = 2'b10;
 
   // ---------------------------------------------------------------- write channel
@@ -361,7 +361,7 @@ module qta_host_if #(
       6'd1: begin  // VERSION
         rd_ok = 1'b1;
         rd_data[0 +: 16] = 16'd1;
-        rd_data[16 +: 16] = 16'd14043;
+        rd_data[16 +: 16] = 16'd40760;
       end
       6'd2: begin  // ARRAY
         rd_ok = 1'b1;
@@ -376,9 +376,9 @@ module qta_host_if #(
         rd_data[1 +: 1] = 1'd1;
         rd_data[2 +: 1] = 1'd1;
         rd_data[3 +: 1] = 1'd1;
-        rd_data[8 +: 8] = 8'd8;
-        rd_data[16 +: 8] = 8'd4;
-        rd_data[24 +: 5] = 5'd8;
+        rd_data[4 +: 5] = 5'd8;
+        rd_data[9 +: 7] = 7'd4;
+        rd_data[16 +: 16] = 16'd8;
       end
       6'd4: begin  // STATUS
         rd_ok = 1'b1;

@@ -4,7 +4,7 @@
 // config: {"rows":8,"cols":8,"data_width":8,"acc_width":32,"input_depth":4096,"weight_depth":4096,"output_depth":8192,"banks":1,"queue_depth":4,"col_groups":4,"row_groups":2,"requant_lanes":8,"dataflows":"both","rounding":"both","mutation":"none"}
 /*
  * qta_host.h: the host interface of this configuration's qta_top for software on the host (C99),
- * rendered from hostif/host_if.json (qta_host_if version 1, hash 0x36DB), the
+ * rendered from hostif/host_if.json (qta_host_if version 1, hash 0x9F38), the
  * description the RTL register block (rtl/qta_host_if.v) is rendered from. Register table:
  * docs/host_if.md.
  *
@@ -44,7 +44,7 @@ extern "C" {
 
 /* ---- the interface */
 #define QTA_HOST_IF_VERSION 1u
-#define QTA_HOST_IF_HASH 0x36DBu
+#define QTA_HOST_IF_HASH 0x9F38u
 #define QTA_HOST_IF_ADDR_BITS 8
 
 /* ---- registers: byte offsets, and for each field its LSB, width and mask (in place) */
@@ -89,15 +89,15 @@ extern "C" {
 #define QTA_REG_FEATURES_SR_LSB 3
 #define QTA_REG_FEATURES_SR_WIDTH 1
 #define QTA_REG_FEATURES_SR_MASK 0x00000008u
-#define QTA_REG_FEATURES_REQUANT_LANES_LSB 8
-#define QTA_REG_FEATURES_REQUANT_LANES_WIDTH 8
-#define QTA_REG_FEATURES_REQUANT_LANES_MASK 0x0000FF00u
-#define QTA_REG_FEATURES_QUEUE_DEPTH_LSB 16
-#define QTA_REG_FEATURES_QUEUE_DEPTH_WIDTH 8
-#define QTA_REG_FEATURES_QUEUE_DEPTH_MASK 0x00FF0000u
-#define QTA_REG_FEATURES_DATA_WIDTH_LSB 24
+#define QTA_REG_FEATURES_DATA_WIDTH_LSB 4
 #define QTA_REG_FEATURES_DATA_WIDTH_WIDTH 5
-#define QTA_REG_FEATURES_DATA_WIDTH_MASK 0x1F000000u
+#define QTA_REG_FEATURES_DATA_WIDTH_MASK 0x000001F0u
+#define QTA_REG_FEATURES_QUEUE_DEPTH_LSB 9
+#define QTA_REG_FEATURES_QUEUE_DEPTH_WIDTH 7
+#define QTA_REG_FEATURES_QUEUE_DEPTH_MASK 0x0000FE00u
+#define QTA_REG_FEATURES_REQUANT_LANES_LSB 16
+#define QTA_REG_FEATURES_REQUANT_LANES_WIDTH 16
+#define QTA_REG_FEATURES_REQUANT_LANES_MASK 0xFFFF0000u
 /* STATUS (RO): Live status. */
 #define QTA_REG_STATUS 0x00000010u
 #define QTA_REG_STATUS_BUSY_LSB 0
