@@ -181,8 +181,9 @@ QTA_TEST(host_if_back_pressure_from_the_completion_fifo_to_the_doorbell, .timeou
     d.q_base = d.c_base + 6;
     return d;
   };
-  // Ring until DOORBELL is refused twice in a row 50 cycles apart (the first refusal can come a
-  // cycle before the scheduler takes one more descriptor from the queue).
+  // Ring until DOORBELL is refused twice in a row, a descriptor's whole time apart (the first
+  // refusal can come while the scheduler still computes one, which it then hands over before
+  // taking one more from the queue: the accelerator stops for good a descriptor later).
   int accepted = 0, refusals = 0;
   uint64_t longest_doorbell = 0;
   while (accepted < n && refusals < 2) {
@@ -190,7 +191,7 @@ QTA_TEST(host_if_back_pressure_from_the_completion_fifo_to_the_doorbell, .timeou
     const uint32_t resp = co_await acc.submit_once(desc(accepted));
     if (resp == kAxiSlvErr) {
       ++refusals;
-      co_await harness::ClockCycles(acc.clk(), 50);
+      co_await harness::ClockCycles(acc.clk(), acc.cycle_budget(2, 3, 4));
       continue;
     }
     QTA_CHECK_EQ(resp, uint32_t(kAxiOkay));
