@@ -132,11 +132,11 @@ std::string render_template(const fs::path& template_file, const nlohmann::json&
 }
 
 const std::vector<std::string>& module_names() {
-  static const std::vector<std::string> names = {"qta_delay",       "qta_clock_gate", "qta_pe",        "qta_array",
-                                                 "qta_buffer",      "qta_fifo",       "qta_requant",   "qta_quantizer",
-                                                 "qta_amax",        "qta_recip",      "qta_auto_pick", "qta_walk_cycles",
-                                                 "qta_auto",        "qta_scheduler",  "qta_finish",    "qta_host_if",
-                                                 "qta_top"};
+  static const std::vector<std::string> names = {"qta_delay",   "qta_clock_gate", "qta_pe",     "qta_array",
+                                                 "qta_buffer",  "qta_fifo",   "qta_requant",
+                                                 "qta_quantizer", "qta_amax",     "qta_recip",
+                                                 "qta_auto_pick", "qta_auto",      "qta_scheduler", "qta_finish",
+                                                 "qta_host_if",   "qta_top"};
   return names;
 }
 

@@ -16,7 +16,6 @@ rtl/qta_quantizer.v
 rtl/qta_amax.v
 rtl/qta_recip.v
 rtl/qta_auto_pick.v
-rtl/qta_walk_cycles.v
 rtl/qta_auto.v
 rtl/qta_scheduler.v
 rtl/qta_finish.v

@@ -8,14 +8,14 @@
 // evaluated on the latched descriptor during CHECK; the scheduler registers the counts and
 // qta_auto_pick compares them in CLEAR (the C++ twin of the two together: qta::perf::auto_dataflow).
 //   WS, WSC and WSR are one pipelined WS walk with different tiles, rows and columns, counted by
-//   one module, qta_walk_cycles (the C++ twin: qta::perf's walk_cycles, which ws_cycles,
-//   wsc_cycles and wsr_cycles share), instantiated once for each:
+//   one function, walk_cycles below (the C++ twin: qta::perf's walk_cycles, which ws_cycles,
+//   wsc_cycles and wsr_cycles share), called once for each:
 //     R + (tiles - 1) * max(rows, R, 2) + rows + R + cols - 1
-//   WS cycles:  tiles ceil(K/R) * ceil(N/C), rows M, cols C            (u_ws_walk)
-//   WSC cycles: tiles ceil(K/R), rows Mg = ceil(M/G), cols CG = C/G    (u_wsc_walk; G column
-//               groups of CG columns, N <= CG)
-//   WSR cycles: tiles ceil(N/C), rows Mr = ceil(M/GR), cols C          (u_wsr_walk; GR row groups
-//               of RG = R/GR rows, K <= RG)
+//   WS cycles:  tiles ceil(K/R) * ceil(N/C), rows M, cols C
+//   WSC cycles: tiles ceil(K/R), rows Mg = ceil(M/G), cols CG = C/G   (G column groups of CG
+//               columns, N <= CG)
+//   WSR cycles: tiles ceil(N/C), rows Mr = ceil(M/GR), cols C         (GR row groups of RG = R/GR
+//               rows, K <= RG)
 //   OS cycles:  ceil(M/R) * ceil(N/C) * (K + R + C - 1 + R)   (STREAM K + R + C - 1, SHIFT R)
 //   wsc_fits_o: G > 1, WS configured and N <= CG, i.e. where WSC can run at all (the scheduler's
 //   E_DATAFLOW check of a WSC descriptor and qta_auto_pick's AUTO both use it).
@@ -63,12 +63,34 @@ module qta_auto #(
   wire [CW-1:0] os_total = {16'd0, mn_tiles} * {33'd0, os_len};
   assign os_cycles_o = {{(64-CW){1'b0}}, os_total};
 
-  // WS: every K x N tile, M rows, C columns. kn_tiles >= 1: the scheduler rejects a zero
-  // dimension before it uses this result (for a zero dimension the value is don't-care, as in the
-  // C++ model, which is never asked).
-  wire [CW-1:0] ws_total;
-  qta_walk_cycles #(.R(R), .COLS(C), .TW(34), .CW(CW)) u_ws_walk (
-    .tiles_i(kn_tiles), .rows_i(m_i), .cycles_o(ws_total));
+  // The pipelined WS walk (the C++ twin: qta::perf's walk_cycles and walk_period): LOAD R, the
+  // first tile, then each later tile one period P = max(rows, R, 2) after the one before, the last
+  // tile's results R + cols - 1 cycles after its last row (cols: the columns a result row is
+  // de-skewed over):
+  //   R + later_tiles * P + rows + R + cols - 1,   later_tiles = tiles - 1
+  // The caller subtracts the 1 at its tile count's own width (34 bits for WS's product, 17 for
+  // WSC's and WSR's counts) and zero-extends, so WSC's and WSR's products stay 17 x 17 bits. A
+  // function, not a module: with the walk in a module of its own, synthesis (hierarchy kept)
+  // optimized the tile product and the walk separately, and this path, the accelerator's critical
+  // one, lost 17% of the clock at 8x8 (docs/measurements.md, 2026-12-08).
+  // tiles >= 1: the scheduler rejects a zero dimension before it uses a count (for a zero
+  // dimension the value is don't-care, as in the C++ model, which is never asked).
+  function [CW-1:0] walk_cycles;
+    input [33:0] later_tiles;  // tiles - 1
+    input [15:0] rows;         // at most the descriptor's 16-bit M
+    input [16:0] cols;
+    reg   [16:0] rows_w, rows_or_r, period;
+    begin
+      rows_w = {1'b0, rows};
+      rows_or_r = (rows_w > r_w) ? rows_w : r_w;
+      period = (rows_or_r > 17'd2) ? rows_or_r : 17'd2;  // walk_period
+      walk_cycles = {16'd0, later_tiles} * {33'd0, period} + {33'd0, rows_w} + {32'd0, r_w, 1'b0}
+                    + {33'd0, cols} - {{(CW-1){1'b0}}, 1'b1};
+    end
+  endfunction
+
+  // WS: every K x N tile, M rows, C columns.
+  wire [CW-1:0] ws_total = walk_cycles(kn_tiles - 34'd1, m_i, c_w);
   assign ws_cycles_o = {{(64-CW){1'b0}}, ws_total};
 
   // WSC: the K tiles, Mg = ceil(M/G) rows (G a power of two), CG = C/G columns.
@@ -78,9 +100,7 @@ module qta_auto #(
   wire [16:0] mg_sum = m_w + g_w - 17'd1;
   wire [16:0] mg = mg_sum >> $clog2(G);
   wire        unused_mg_msb = mg[16];  // 0: ceil(M/G) <= M < 2^16
-  wire [CW-1:0] wsc_total;
-  qta_walk_cycles #(.R(R), .COLS(C / G), .TW(17), .CW(CW)) u_wsc_walk (
-    .tiles_i(k_tiles), .rows_i(mg[15:0]), .cycles_o(wsc_total));
+  wire [CW-1:0] wsc_total = walk_cycles({17'd0, k_tiles - 17'd1}, mg[15:0], cg_w);
   assign wsc_cycles_o = {{(64-CW){1'b0}}, wsc_total};
   assign wsc_fits_o = (G > 1) && (SUPPORT_WS != 0) && (n_w <= cg_w);
 
@@ -91,9 +111,7 @@ module qta_auto #(
   wire [16:0] mr_sum = m_w + gr_w - 17'd1;
   wire [16:0] mr = mr_sum >> $clog2(GR);
   wire        unused_mr_msb = mr[16];  // 0: ceil(M/GR) <= M < 2^16
-  wire [CW-1:0] wsr_total;
-  qta_walk_cycles #(.R(R), .COLS(C), .TW(17), .CW(CW)) u_wsr_walk (
-    .tiles_i(n_tiles), .rows_i(mr[15:0]), .cycles_o(wsr_total));
+  wire [CW-1:0] wsr_total = walk_cycles({17'd0, n_tiles - 17'd1}, mr[15:0], c_w);
   assign wsr_cycles_o = {{(64-CW){1'b0}}, wsr_total};
   assign wsr_fits_o = (GR > 1) && (SUPPORT_WS != 0) && (k_w <= rg_w);
 endmodule
