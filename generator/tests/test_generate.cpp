@@ -83,7 +83,8 @@ TEST_F(GenerateTest, SameConfigAndCommandGiveByteIdenticalFiles) {
     EXPECT_EQ(slurp(e.path()), slurp(root_ / "b" / rel)) << rel;
     ++files;
   }
-  EXPECT_EQ(files, 5 + qta::gen::module_names().size());  // + config, manifest, .f, .core, sw/qta_host.h
+  // config.json, manifest.json, qta.core, qta_top.f, sw/qta_host.h and one file per module.
+  EXPECT_EQ(files, 5 + qta::gen::module_names().size());
 }
 
 TEST_F(GenerateTest, MutationOnlyChangesItsModule) {

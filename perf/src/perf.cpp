@@ -18,6 +18,8 @@ namespace {
 //   WS   every K x N tile, M rows, C columns
 //   WSC  the K tiles, Mg = ceil(M / col_groups) rows, C / col_groups columns
 //   WSR  the N tiles, Mg = ceil(M / row_groups) rows, C columns
+// The RTL twin of walk_cycles (and walk_period) is one function, qta_auto's walk_cycles
+// (templates/qta_auto.v.mustache), called once for each of the three.
 struct WsWalk {
   int64_t tiles, rows, cols;
 };

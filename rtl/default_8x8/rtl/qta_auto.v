@@ -7,19 +7,22 @@
 // wsr_fits). Combinational,
 // evaluated on the latched descriptor during CHECK; the scheduler registers the counts and
 // qta_auto_pick compares them in CLEAR (the C++ twin of the two together: qta::perf::auto_dataflow).
-//   WS cycles: R + (ceil(K/R) * ceil(N/C) - 1) * P + M + R + C - 1, P = max(M, R, 2)
-//              (LOAD R, then one tile every P cycles, the last one's results R + C - 1 later)
-//   OS cycles: ceil(M/R) * ceil(N/C) * (K + R + C - 1 + R)   (STREAM K + R + C - 1, SHIFT R)
-//   WSC cycles (G column groups of CG = C/G columns, N <= CG; Mg = ceil(M/G)):
-//              R + (ceil(K/R) - 1) * max(Mg, R, 2) + Mg + R + CG - 1
+//   WS, WSC and WSR are one pipelined WS walk with different tiles, rows and columns, counted by
+//   one function, walk_cycles below (the C++ twin: qta::perf's walk_cycles, which ws_cycles,
+//   wsc_cycles and wsr_cycles share), called once for each:
+//     R + (tiles - 1) * max(rows, R, 2) + rows + R + cols - 1
+//   WS cycles:  tiles ceil(K/R) * ceil(N/C), rows M, cols C
+//   WSC cycles: tiles ceil(K/R), rows Mg = ceil(M/G), cols CG = C/G   (G column groups of CG
+//               columns, N <= CG)
+//   WSR cycles: tiles ceil(N/C), rows Mr = ceil(M/GR), cols C         (GR row groups of RG = R/GR
+//               rows, K <= RG)
+//   OS cycles:  ceil(M/R) * ceil(N/C) * (K + R + C - 1 + R)   (STREAM K + R + C - 1, SHIFT R)
 //   wsc_fits_o: G > 1, WS configured and N <= CG, i.e. where WSC can run at all (the scheduler's
 //   E_DATAFLOW check of a WSC descriptor and qta_auto_pick's AUTO both use it).
-//   WSR cycles (GR row groups of RG = R/GR rows, K <= RG; Mr = ceil(M/GR)):
-//              R + (ceil(N/C) - 1) * max(Mr, R, 2) + Mr + R + C - 1
 //   wsr_fits_o: GR > 1, WS configured and K <= RG (likewise for WSR).
 // Widths: M, N, K are the descriptor's 16-bit fields, so a tile count is at most 2^16 - 1, a
-// product of two at most 32 bits, P and the OS tile length at most 17 bits, and both cycle counts
-// fit in CW = 50 bits (< 2^49 + 2^18). The arithmetic is exactly that wide: with 64-bit operands
+// product of two at most 32 bits, P and the OS tile length at most 17 bits, and every cycle count
+// fits in CW = 50 bits (< 2^49 + 2^18). The arithmetic is exactly that wide: with 64-bit operands
 // the three multipliers were 1.55 mm^2 of the 8x8 accelerator's 8.48 mm^2 of logic and its
 // critical path (docs/synthesis.md). The outputs are zero-extended to 64 bits.
 module qta_auto #(
@@ -55,41 +58,60 @@ module qta_auto #(
   wire [16:0] m_tiles = (m_w + r_w - 17'd1) / r_w;
   wire [33:0] kn_tiles = {17'd0, k_tiles} * {17'd0, n_tiles};  // < 2^32
   wire [33:0] mn_tiles = {17'd0, m_tiles} * {17'd0, n_tiles};
-  // P = max(M, R, 2) and the OS tile length K + 2R + C - 1 (< 2^17: R, C <= 128).
-  wire [16:0] m_or_r = (m_w > r_w) ? m_w : r_w;
-  wire [16:0] period = (m_or_r > 17'd2) ? m_or_r : 17'd2;
+  // The OS tile length K + 2R + C - 1 (< 2^17: R, C <= 128).
   wire [16:0] os_len = k_w + r_w + c_w - 17'd1 + r_w;
-  // kn_tiles >= 1: the scheduler rejects a zero dimension before it uses this result (for a zero
-  // dimension the value is don't-care, as in the C++ model, which is never asked).
-  wire [CW-1:0] ws_periods = {16'd0, kn_tiles - 34'd1} * {33'd0, period};
-  wire [CW-1:0] os_total   = {16'd0, mn_tiles} * {33'd0, os_len};
-  wire [CW-1:0] ws_total   = ws_periods + {33'd0, m_w} + {32'd0, r_w, 1'b0} + {33'd0, c_w} - {{(CW-1){1'b0}}, 1'b1};
-  assign ws_cycles_o = {{(64-CW){1'b0}}, ws_total};
+  wire [CW-1:0] os_total = {16'd0, mn_tiles} * {33'd0, os_len};
   assign os_cycles_o = {{(64-CW){1'b0}}, os_total};
 
-  // WSC: Mg = ceil(M/G) (G a power of two), P = max(Mg, R, 2); (ceil(K/R) - 1) * P < 2^33.
+  // The pipelined WS walk (the C++ twin: qta::perf's walk_cycles and walk_period): LOAD R, the
+  // first tile, then each later tile one period P = max(rows, R, 2) after the one before, the last
+  // tile's results R + cols - 1 cycles after its last row (cols: the columns a result row is
+  // de-skewed over):
+  //   R + later_tiles * P + rows + R + cols - 1,   later_tiles = tiles - 1
+  // The caller subtracts the 1 at its tile count's own width (34 bits for WS's product, 17 for
+  // WSC's and WSR's counts) and zero-extends, so WSC's and WSR's products stay 17 x 17 bits. A
+  // function, not a module: with the walk in a module of its own, synthesis (hierarchy kept)
+  // optimized the tile product and the walk separately, and this path, the accelerator's critical
+  // one, lost 17% of the clock at 8x8 (docs/measurements.md, 2026-12-08).
+  // tiles >= 1: the scheduler rejects a zero dimension before it uses a count (for a zero
+  // dimension the value is don't-care, as in the C++ model, which is never asked).
+  function [CW-1:0] walk_cycles;
+    input [33:0] later_tiles;  // tiles - 1
+    input [15:0] rows;         // at most the descriptor's 16-bit M
+    input [16:0] cols;
+    reg   [16:0] rows_w, rows_or_r, period;
+    begin
+      rows_w = {1'b0, rows};
+      rows_or_r = (rows_w > r_w) ? rows_w : r_w;
+      period = (rows_or_r > 17'd2) ? rows_or_r : 17'd2;  // walk_period
+      walk_cycles = {16'd0, later_tiles} * {33'd0, period} + {33'd0, rows_w} + {32'd0, r_w, 1'b0}
+                    + {33'd0, cols} - {{(CW-1){1'b0}}, 1'b1};
+    end
+  endfunction
+
+  // WS: every K x N tile, M rows, C columns.
+  wire [CW-1:0] ws_total = walk_cycles(kn_tiles - 34'd1, m_i, c_w);
+  assign ws_cycles_o = {{(64-CW){1'b0}}, ws_total};
+
+  // WSC: the K tiles, Mg = ceil(M/G) rows (G a power of two), CG = C/G columns.
   localparam [31:0] G32 = G;
   localparam [31:0] CG32 = C / G;
   wire [16:0] g_w = G32[16:0], cg_w = CG32[16:0];
   wire [16:0] mg_sum = m_w + g_w - 17'd1;
   wire [16:0] mg = mg_sum >> $clog2(G);
-  wire [16:0] mg_or_r = (mg > r_w) ? mg : r_w;
-  wire [16:0] wsc_period = (mg_or_r > 17'd2) ? mg_or_r : 17'd2;
-  wire [CW-1:0] wsc_periods = {33'd0, k_tiles - 17'd1} * {33'd0, wsc_period};
-  wire [CW-1:0] wsc_total = wsc_periods + {33'd0, mg} + {32'd0, r_w, 1'b0} + {33'd0, cg_w} - {{(CW-1){1'b0}}, 1'b1};
+  wire        unused_mg_msb = mg[16];  // 0: ceil(M/G) <= M < 2^16
+  wire [CW-1:0] wsc_total = walk_cycles({17'd0, k_tiles - 17'd1}, mg[15:0], cg_w);
   assign wsc_cycles_o = {{(64-CW){1'b0}}, wsc_total};
   assign wsc_fits_o = (G > 1) && (SUPPORT_WS != 0) && (n_w <= cg_w);
 
-  // WSR: Mr = ceil(M/GR) (GR a power of two), P = max(Mr, R, 2); (ceil(N/C) - 1) * P < 2^33.
+  // WSR: the N tiles, Mr = ceil(M/GR) rows (GR a power of two), C columns.
   localparam [31:0] GR32 = GR;
   localparam [31:0] RG32 = R / GR;
   wire [16:0] gr_w = GR32[16:0], rg_w = RG32[16:0];
   wire [16:0] mr_sum = m_w + gr_w - 17'd1;
   wire [16:0] mr = mr_sum >> $clog2(GR);
-  wire [16:0] mr_or_r = (mr > r_w) ? mr : r_w;
-  wire [16:0] wsr_period = (mr_or_r > 17'd2) ? mr_or_r : 17'd2;
-  wire [CW-1:0] wsr_periods = {33'd0, n_tiles - 17'd1} * {33'd0, wsr_period};
-  wire [CW-1:0] wsr_total = wsr_periods + {33'd0, mr} + {32'd0, r_w, 1'b0} + {33'd0, c_w} - {{(CW-1){1'b0}}, 1'b1};
+  wire        unused_mr_msb = mr[16];  // 0: ceil(M/GR) <= M < 2^16
+  wire [CW-1:0] wsr_total = walk_cycles({17'd0, n_tiles - 17'd1}, mr[15:0], c_w);
   assign wsr_cycles_o = {{(64-CW){1'b0}}, wsr_total};
   assign wsr_fits_o = (GR > 1) && (SUPPORT_WS != 0) && (k_w <= rg_w);
 endmodule
