@@ -477,6 +477,8 @@ json host_if_template_values(const HostIf& h, const Config& c) {
   json regs = json::array(), storage = json::array(), w1c = json::array(), hw_in = json::array(),
        irq = json::array();
   std::set<std::string> hw_seen;
+  std::map<std::string, int> cpl_pos;  // "REG.field" -> bit position in the packed completion record
+  for (const auto& f : cpl) cpl_pos[f["reg"].get<std::string>() + "." + f["name"].get<std::string>()] = f["pos"].get<int>();
   const HostRegister& st = h.reg("INTR_STATE");
   for (size_t i = 0; i < st.fields.size(); ++i) {
     json x;
@@ -492,12 +494,9 @@ json host_if_template_values(const HostIf& h, const Config& c) {
     rr["access"] = to_string(r.access);
     rr["doc"] = r.doc;
     rr["readable"] = r.access != Access::WO;
-    rr["writable"] = r.access == Access::RW || r.access == Access::W1C;
     rr["accepts_write"] = r.access != Access::RO;
-    rr["is_" + r.role] = true;
     if (!r.record.empty()) rr["is_" + r.record + "_word"] = true;
     json fields = json::array();
-    uint64_t reset = 0, wmask = 0;
     for (const auto& f : r.fields) {
       const int w = f.width_in(c);
       json x;
@@ -512,24 +511,17 @@ json host_if_template_values(const HostIf& h, const Config& c) {
       x["reset"] = f.reset;
       if (r.access == Access::RW || r.access == Access::W1C) {
         x["src"] = x["storage"];
-        reset |= f.reset << f.lsb;
-        wmask |= mask_of(w) << f.lsb;
         json s = x;
         s["word"] = r.offset / 4;
         s["hw_set"] = f.hw_set;
         (r.access == Access::RW ? storage : w1c).push_back(s);
       } else if (!f.value.empty()) {
-        const uint64_t cv = const_value(h, f, c);
-        x["src"] = fmt::format("{}'d{}", w, cv);
-        reset |= cv << f.lsb;
+        x["src"] = fmt::format("{}'d{}", w, const_value(h, f, c));
       } else if (!f.internal.empty()) {
         x["src"] = f.internal;
       } else if (!f.hw.empty()) {
         if (r.record == "completion") {
-          int pos = 0;
-          for (const auto& g : cpl)
-            if (g["reg"] == r.name && g["name"] == f.name) pos = g["pos"].get<int>();
-          x["src"] = fmt::format("cpl_head[{} +: {}]", pos, w);
+          x["src"] = fmt::format("cpl_head[{} +: {}]", cpl_pos.at(r.name + "." + f.name), w);
         } else {
           x["src"] = fmt::format("{}_i", f.hw);
           if (hw_seen.insert(f.hw).second) {
@@ -544,8 +536,6 @@ json host_if_template_values(const HostIf& h, const Config& c) {
       fields.push_back(x);
     }
     rr["fields"] = fields;
-    rr["reset"] = hex32(reset);
-    rr["wmask"] = hex32(wmask);
     regs.push_back(rr);
     if (!r.role.empty()) v[r.role + "_word"] = r.offset / 4;
   }
